@@ -1,0 +1,166 @@
+"""Catalogs: strict `.po` reading, translation look-up, merging with the POT, statistics.
+
+Translators edit `.po` files only; the build reads them directly (no `.mo` is
+ever committed). Babel's `read_po` merely prints a warning on a syntax error
+unless told otherwise, and counts lines from 0: both are handled here, once.
+"""
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from .errors import CatalogError
+from .extract import catalog_bytes, new_catalog, write_if_changed
+
+SOURCE_LANGUAGE = 'en'
+
+
+def pot_path(locales_dir, domain):
+    return Path(locales_dir) / f'{domain}.pot'
+
+
+def po_path(locales_dir, language, domain):
+    return Path(locales_dir) / language / 'LC_MESSAGES' / f'{domain}.po'
+
+
+def read_catalog(path, language=None, domain=None):
+    """Read a `.po`/`.pot` file, failing with `file:line: message` on any syntax error."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        hint = (f'run: python3 build.py update --lang {language}' if language
+                else 'run: python3 build.py extract')
+        raise CatalogError('catalog is missing', path, hint=hint) from None
+    try:
+        catalog = read_po(io.BytesIO(data), locale=language, domain=domain,
+                          abort_invalid=True)
+    except PoFileError as error:
+        message = str(error).rsplit(' on ', 1)[0]
+        raise CatalogError(f'PO syntax error: {message}: {error.line.strip()[:60]!r}', path,
+                           error.lineno + 1,
+                           hint='fix this entry in Poedit or a text editor') from None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b'\n') + 1
+        raise CatalogError(f'text is not valid {error.encoding}', path, line,
+                           hint='save the catalog as UTF-8') from None
+    except LookupError as error:
+        raise CatalogError(f'unknown charset in the header: {error}', path, 1,
+                           hint='use "Content-Type: text/plain; charset=UTF-8"') from None
+    except ValueError as error:
+        raise CatalogError(f'invalid header: {error}', path, 1,
+                           hint='run: python3 build.py update to rewrite the header') from None
+    if catalog.charset.lower().replace('_', '-') not in ('utf-8', 'utf8'):
+        raise CatalogError(f'catalog charset is {catalog.charset}, not UTF-8', path, 1,
+                           hint='save it as UTF-8 with "charset=UTF-8" in its header')
+    return catalog
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of looking a message up in a catalog."""
+
+    text: str           # the text to use: the translation, or the English source
+    status: str         # 'source', 'translated', 'fuzzy', 'untranslated'
+    po_line: int | None  # where the entry is in the `.po` file, if it is there
+
+
+class MessageCatalog:
+    """The translations of one language and domain, as the build uses them.
+
+    Fuzzy and empty translations are never used: the English source stands in.
+    """
+
+    def __init__(self, language, catalog=None, path=None):
+        self.language = language
+        self.catalog = catalog
+        self.path = path
+
+    @classmethod
+    def load(cls, locales_dir, language, domain):
+        if language == SOURCE_LANGUAGE:
+            return cls(language)
+        path = po_path(locales_dir, language, domain)
+        return cls(language, read_catalog(path, language, domain), path)
+
+    def lookup(self, message):
+        if self.catalog is None:
+            return Lookup(message.text, 'source', None)
+        entry = self.catalog.get(message.text, context=message.context)
+        if entry is None:
+            return Lookup(message.text, 'untranslated', None)
+        line = getattr(entry, 'lineno', None)
+        if entry.fuzzy:
+            return Lookup(message.text, 'fuzzy', line)
+        if not entry.string or not str(entry.string).strip():
+            return Lookup(message.text, 'untranslated', line)
+        return Lookup(entry.string, 'translated', line)
+
+
+def gnu_translations(catalog, domain):
+    """A `gettext`-style object for Jinja's i18n extension, compiled in memory."""
+    if catalog is None:
+        return Translations(None, domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain)
+
+
+def update_catalog(template, path, language):
+    """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
+
+    New messages are added, changed ones matched as fuzzy with their previous
+    msgid kept, removed ones kept as obsolete, translator comments kept.
+    """
+    path = Path(path)
+    if path.exists():
+        catalog = read_catalog(path, language, template.domain)
+        status = 'updated'
+    else:
+        catalog = new_catalog(template.domain)
+        catalog.locale = Locale.parse(language)
+        status = 'created'
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
+                   keep_user_comments=True)
+    catalog.fuzzy = False
+    return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
+
+
+@dataclass(frozen=True)
+class Stats:
+    translated: int
+    fuzzy: int
+    untranslated: int
+    words: int           # words of English source text still to translate or review
+
+    @property
+    def total(self):
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self):
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def catalog_stats(catalog, template):
+    """Count the template's messages by their state in `catalog`."""
+    translated = fuzzy = untranslated = words = 0
+    for message in template:
+        if not message.id:
+            continue
+        entry = catalog.get(message.id, context=message.context)
+        if entry is not None and entry.fuzzy:
+            fuzzy += 1
+        elif entry is not None and entry.string and str(entry.string).strip():
+            translated += 1
+            continue
+        else:
+            untranslated += 1
+        words += len(str(message.id).split())
+    return Stats(translated, fuzzy, untranslated, words)

@@ -1,0 +1,162 @@
+"""The command line: `python3 build.py [COMMAND] [OPTIONS]`.
+
+Commands return data; this module turns it into tables and exit codes, and
+turns every `PublishError` into one line ``path:line: message (hint)``.
+"""
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import content
+from .errors import PublishError, UsageError
+from .pipeline import FORMATS, BuildRequest, Builder, Project
+from .pdf import PDF_VARIANTS
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'test')
+LOGGER = logging.getLogger('nswp_publish')
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors exit 1 like every other."""
+
+    def error(self, message):
+        raise UsageError(f'{message} (see: python3 build.py --help)')
+
+
+def _add_selection(parser, languages=True):
+    parser.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
+                        help='only this publication (repeatable; default: all in content/)')
+    if languages:
+        parser.add_argument('--lang', action='append', choices=content.LANGUAGES,
+                            metavar='LANG', dest='languages',
+                            help=f'only this language (repeatable): {", ".join(content.LANGUAGES)}')
+
+
+def make_parser():
+    parser = _Parser(
+        prog='build.py',
+        description='Build NSWP publications as PDF and HTML in five languages. '
+                    'Without a command, builds.',
+        epilog='Commands: build (default), extract, update, stats, check, test. '
+               'Run "build.py COMMAND --help" for each.')
+    parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
+    commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
+
+    build = commands.add_parser('build', help='build PDF and HTML (the default command)')
+    _add_selection(build)
+    build.add_argument('--edition', action='append', choices=content.EDITIONS,
+                       dest='editions', help='only this edition (repeatable): summary, full')
+    build.add_argument('--format', action='append', choices=FORMATS, dest='formats',
+                       help='only this format (repeatable): pdf, html')
+    build.add_argument('--pdf', choices=PDF_VARIANTS, default='accessible', dest='pdf_variant',
+                       help='PDF kind: accessible (PDF/UA-1, default), print (PDF/X-4 with '
+                            'bleed and crop marks), archive (PDF/A-2u)')
+    build.add_argument('--strict', action='store_true',
+                       help='fail instead of falling back to English for untranslated text')
+    build.add_argument('--debug', action='store_true', help=argparse.SUPPRESS)
+
+    extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
+    _add_selection(extract, languages=False)
+
+    update = commands.add_parser('update', help='merge the POT catalogs into each language\'s .po')
+    _add_selection(update)
+
+    stats = commands.add_parser('stats', help='how complete each catalog is')
+    _add_selection(stats)
+    stats.add_argument('--min', type=float, default=None, metavar='PERCENT',
+                       help='exit 1 if a catalog is less than PERCENT translated')
+
+    check = commands.add_parser('check', help='check translations against their source')
+    _add_selection(check)
+
+    commands.add_parser('test', help='run the test suite (extra arguments go to pytest)',
+                        add_help=False)
+    return parser
+
+
+def _parse(argv):
+    if argv and argv[0] == 'test':
+        return argparse.Namespace(command='test', pytest_args=argv[1:], debug=False)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ('-h', '--help'):
+        argv = ['build', *argv]
+    return make_parser().parse_args(argv)
+
+
+def _setup_logging(debug):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter('%(levelname)s: %(message)s'))
+    LOGGER.handlers[:] = [handler]
+    LOGGER.setLevel(logging.DEBUG if debug else logging.INFO)
+    LOGGER.propagate = False
+    # WeasyPrint reports unsupported CSS as warnings: show them only with --debug.
+    logging.getLogger('weasyprint').setLevel(logging.DEBUG if debug else logging.ERROR)
+
+
+def main(argv=None):
+    """Run a command; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = '--debug' in argv
+    try:
+        options = _parse(argv)
+        _setup_logging(debug)
+        return COMMAND_FUNCTIONS[options.command](options)
+    except PublishError as error:
+        if debug:
+            raise
+        print(f'error: {error}', file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print('interrupted: outputs already written are complete; nothing half-written was kept',
+              file=sys.stderr)
+        return 130
+
+
+def run_build(options):
+    request = BuildRequest(
+        languages=tuple(options.languages or content.LANGUAGES),
+        editions=tuple(options.editions or content.EDITIONS),
+        formats=tuple(options.formats or FORMATS),
+        pdf_variant=options.pdf_variant, strict=options.strict,
+        publications=tuple(options.publications or ()))
+    results = Builder(Project(ROOT)).build(request)
+    if not results:
+        raise UsageError('nothing to build: no publication ships in the languages and editions asked for')
+    rows = [(result.status, result.language, result.edition, result.fmt,
+             os.path.relpath(result.path)) for result in results]
+    _print_table(('status', 'lang', 'edition', 'format', 'file'), rows)
+    failed = [result for result in results if result.status == 'failed']
+    for result in failed:
+        print(f'error: {result.error}', file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_test(options):
+    os.chdir(ROOT)
+    import pytest
+    return pytest.main(options.pytest_args)
+
+
+def _print_table(headers, rows):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    for row in (headers, *rows):
+        print('  '.join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _workflow(name):
+    def command(options):
+        from . import workflow
+        return getattr(workflow, name)(Project(ROOT), options, _print_table)
+    return command
+
+
+COMMAND_FUNCTIONS = {
+    'build': run_build,
+    'test': run_test,
+    'extract': _workflow('run_extract'),
+    'update': _workflow('run_update'),
+    'stats': _workflow('run_stats'),
+    'check': _workflow('run_check'),
+}

@@ -1,0 +1,112 @@
+"""Extraction: content YAML and templates -> POT catalogs.
+
+Each publication gets its own domain (`locales/<slug>.pot`); the text that
+templates add around content (cover labels, "Contents", "Page") is shared by
+every publication in `locales/messages.pot`. `extract_yaml` is registered as
+the Babel extractor `nswp_yaml`, so `pybabel extract -F babel.cfg` gives the
+same messages as `build.py extract`.
+"""
+import io
+import re
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import write_po
+
+from . import content, markup
+from .output import write_atomic
+from .yamlfile import parse_yaml
+
+INTERFACE_DOMAIN = 'messages'
+COMMENT_TAGS = ('Translators:',)
+PROJECT = 'NSWP publications'
+COPYRIGHT = 'Global Network of Sex Work Projects (NSWP)'
+BUGS_ADDRESS = 'secretariat@nswp.org'
+JINJA_OPTIONS = {'extensions': 'jinja2.ext.i18n', 'newstyle_gettext': 'true',
+                 'trimmed': 'true'}
+
+
+def _describe_datum(value):
+    if isinstance(value, content.Percent):
+        return f'{value.value * 100:g}% (a percentage)'
+    if isinstance(value, content.YearMonth):
+        return f'{value.year}-{value.month:02d} (a month)'
+    return f'{value} (a number)'
+
+
+def message_comments(message):
+    """Extracted comments for one message: the author's note, then what each placeholder holds."""
+    comments = [message.note] if message.note else []
+    names = markup.signature(message.text).placeholders
+    if names:
+        comments.append('Placeholders: ' + '; '.join(
+            f'{{{name}}} = {_describe_datum(message.data[name])}' for name in dict.fromkeys(names)))
+    return comments
+
+
+def extract_yaml(fileobj, keywords, comment_tags, options):
+    """Babel extractor for content YAML: one message per Text, with its line and notes."""
+    path = Path(getattr(fileobj, 'name', 'content.yaml'))
+    text = fileobj.read()
+    if isinstance(text, bytes):
+        text = text.decode('utf-8')
+    _, tree = content.build_tree(parse_yaml(text, path), path)
+    for message in content.iter_messages(tree):
+        if message.context:
+            yield message.line, 'pgettext', (message.context, message.text), \
+                message_comments(message)
+        else:
+            yield message.line, None, message.text, message_comments(message)
+
+
+def new_catalog(domain):
+    return Catalog(domain=domain, project=PROJECT, version='1.0',
+                   copyright_holder=COPYRIGHT, msgid_bugs_address=BUGS_ADDRESS,
+                   fuzzy=False)
+
+
+def extract_publication(publication, root):
+    """The POT catalog of one publication, messages in reading order."""
+    catalog = new_catalog(publication.domain)
+    for message in publication.messages():
+        location = (Path(message.path).resolve().relative_to(root).as_posix(), message.line)
+        catalog.add(message.text, locations=[location], context=message.context,
+                    auto_comments=message_comments(message))
+    return catalog
+
+
+def extract_templates(templates_dir, root):
+    """The shared interface catalog: every gettext call in the templates."""
+    catalog = new_catalog(INTERFACE_DOMAIN)
+    for path in sorted(Path(templates_dir).rglob('*.html')):
+        relative = path.resolve().relative_to(root).as_posix()
+        for line, msgid, comments, context in extract_from_file(
+                'jinja2', path, comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS,
+                strip_comment_tags=True):
+            catalog.add(msgid, locations=[(relative, line)], context=context,
+                        auto_comments=comments)
+    return catalog
+
+
+def catalog_bytes(catalog):
+    """A catalog as `.pot`/`.po` text, with stable layout so diffs stay small."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=79, sort_output=False, sort_by_file=False,
+             ignore_obsolete=False, include_previous=True)
+    return buffer.getvalue()
+
+
+_VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)
+
+
+def write_if_changed(data, path):
+    """Write a catalog only if more than its dates changed (as Sphinx's gettext builder does).
+
+    Returns True when the file was written.
+    """
+    path = Path(path)
+    if path.exists() and _VOLATILE.sub(b'', path.read_bytes()) == _VOLATILE.sub(b'', data):
+        return False
+    write_atomic(path, data)
+    return True

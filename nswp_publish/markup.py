@@ -1,0 +1,150 @@
+"""Inline markup of messages: a small Markdown subset parsed by markdown-it-py.
+
+Translations are data, never markup: raw HTML in a message is shown as text,
+links may only point to http(s), mailto or an anchor in the same document,
+and the renderer escapes everything it does not build itself.
+
+The subset (see content/README.md): ``**bold**``, ``*italic*``,
+``[text](url)``, ``<url>``, footnote references ``[^id]`` and ``{name}``
+placeholders.
+"""
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+from mdit_py_plugins.footnote import footnote_plugin
+
+PLACEHOLDER = re.compile(r'\{([^{}\s]*)\}')
+PLACEHOLDER_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
+SAFE_LINK = re.compile(r'(https?://|mailto:|#)', re.IGNORECASE)
+
+_parser = MarkdownIt('zero', {'html': False, 'typographer': False})
+_parser.enable(['emphasis', 'link', 'autolink', 'escape'])
+footnote_plugin(_parser, inline=False, move_to_end=False, always_match_refs=True)
+
+
+def parse_inline(text):
+    """The inline tokens of one message."""
+    tokens = _parser.parseInline(text)
+    return tokens[0].children or [] if tokens else []
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a translation must keep of its source: used by checks and the build."""
+
+    strong: int
+    emphasis: int
+    links: tuple
+    footnotes: tuple
+    placeholders: tuple
+
+    def differences(self, other):
+        """Human-readable differences between a source signature and a translation's."""
+        found = []
+        for name in ('strong', 'emphasis'):
+            if getattr(self, name) != getattr(other, name):
+                found.append(f'{getattr(other, name)} {name} spans instead of '
+                             f'{getattr(self, name)}')
+        for name in ('links', 'footnotes', 'placeholders'):
+            mine, theirs = Counter(getattr(self, name)), Counter(getattr(other, name))
+            if mine != theirs:
+                missing = ', '.join(sorted((mine - theirs).elements()))
+                extra = ', '.join(sorted((theirs - mine).elements()))
+                parts = [f'missing {missing}' if missing else '',
+                         f'unexpected {extra}' if extra else '']
+                found.append(f'{name}: ' + '; '.join(p for p in parts if p))
+        return found
+
+
+def signature(text):
+    """Count the markup of a message: bold and italic spans, link targets, footnotes, placeholders."""
+    strong = emphasis = 0
+    links, footnotes, placeholders = [], [], []
+    for token in parse_inline(text):
+        if token.type == 'strong_open':
+            strong += 1
+        elif token.type == 'em_open':
+            emphasis += 1
+        elif token.type == 'link_open':
+            links.append(token.attrGet('href') or '')
+        elif token.type == 'footnote_ref':
+            footnotes.append(token.meta['label'])
+        elif token.type in ('text', 'text_special'):
+            placeholders.extend(PLACEHOLDER.findall(token.content))
+    return Signature(strong, emphasis, tuple(links), tuple(footnotes), tuple(placeholders))
+
+
+def footnote_refs(text):
+    """Labels of the footnotes a message cites, in order."""
+    return list(signature(text).footnotes)
+
+
+def unsafe_links(text):
+    """Link targets in a message that the renderer refuses to link."""
+    return [href for href in signature(text).links if not SAFE_LINK.match(href)]
+
+
+def render_html(text, values=None, footnote=None):
+    """Render one message to safe HTML.
+
+    `values` maps placeholder names to already formatted strings; `footnote`
+    is called with a footnote label and returns the Markup for its reference.
+    A placeholder without a value raises `KeyError` with its name.
+    """
+    values = values or {}
+    html = []
+    link_ok = []
+    for token in parse_inline(text):
+        kind = token.type
+        if kind in ('text', 'text_special'):
+            html.append(_fill(token.content, values))
+        elif kind == 'strong_open':
+            html.append(Markup('<strong>'))
+        elif kind == 'strong_close':
+            html.append(Markup('</strong>'))
+        elif kind == 'em_open':
+            html.append(Markup('<em>'))
+        elif kind == 'em_close':
+            html.append(Markup('</em>'))
+        elif kind == 'link_open':
+            href = token.attrGet('href') or ''
+            link_ok.append(bool(SAFE_LINK.match(href)))
+            if link_ok[-1]:
+                html.append(Markup('<a href="%s">') % href)
+        elif kind == 'link_close':
+            if link_ok.pop():
+                html.append(Markup('</a>'))
+        elif kind == 'footnote_ref':
+            label = token.meta['label']
+            html.append(footnote(label) if footnote else escape(f'[^{label}]'))
+        elif kind in ('softbreak', 'hardbreak'):
+            html.append(Markup(' '))
+        else:
+            html.append(escape(token.content))
+    return Markup('').join(html)
+
+
+def render_plain(text, values=None):
+    """The message as plain text (for PDF metadata, bookmarks, SVG labels): no markup, no footnotes."""
+    values = values or {}
+    parts = []
+    for token in parse_inline(text):
+        if token.type in ('text', 'text_special'):
+            parts.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], token.content))
+        elif token.type in ('softbreak', 'hardbreak'):
+            parts.append(' ')
+    return ''.join(parts)
+
+
+def _fill(text, values):
+    pieces = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        pieces.append(escape(text[position:match.start()]))
+        pieces.append(escape(values[match.group(1)]))
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return Markup('').join(pieces)

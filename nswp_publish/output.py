@@ -1,0 +1,35 @@
+"""Writing outputs so that a failed or interrupted build never leaves a half-written file.
+
+Every file is written to a temporary file beside its target and renamed into
+place; the rename is atomic, so readers see the old file or the new one.
+"""
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_atomic(path, data):
+    """Write bytes (or str as UTF-8) to `path` via a temporary file and an atomic rename."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode('utf-8')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp',
+                                             dir=path.parent)
+    except OSError as error:
+        raise OutputError(f'cannot write to folder: {error.strerror}', path.parent,
+                          hint='check that it exists and that you may write to it') from None
+    try:
+        with os.fdopen(handle, 'wb') as file:
+            file.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f'cannot write file: {error.strerror}', path,
+                              hint='check free disk space and permissions') from None
+        raise

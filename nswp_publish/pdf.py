@@ -1,0 +1,97 @@
+"""Writing PDFs with WeasyPrint: variants, reproducible output and a fetcher that stays home.
+
+One `FontConfiguration` and one image cache serve every document a process
+writes: loading fonts is the slowest part of a small document's build.
+"""
+import hashlib
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import ResourceError
+from .render import ASSETS
+
+#: `--pdf` choices -> WeasyPrint variant. PDF/UA-1 by default: tagged and
+#: accessible; PDF/X-4 for the press; PDF/A-2u for archives (part 2 admits the
+#: OpenType CJK fonts and transparency that part 1 forbids; level U keeps every
+#: glyph mapped to Unicode, so archived Chinese stays searchable).
+PDF_VARIANTS = {
+    'accessible': 'pdf/ua-1',
+    'print': 'pdf/x-4',
+    'archive': 'pdf/a-2u',
+}
+#: Extra CSS for the press: 3 mm bleed and crop marks.
+PRESS_CSS = '@page { bleed: 3mm; marks: crop; }'
+
+LOGGER = logging.getLogger('nswp_publish')
+
+
+class _Refused(Exception):
+    pass
+
+
+def _make_fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class Refused(FatalURLFetchingError, _Refused):
+        """A resource the build will not fetch; stops the rendering."""
+
+    class ProjectFetcher(URLFetcher):
+        """Fetches `data:` URIs and files inside the allowed folders, nothing else.
+
+        WeasyPrint's timeout does not cover `file:` URLs, so a path such as
+        /dev/urandom must never be opened: only regular files inside the
+        allowed folders are.
+        """
+
+        def __init__(self, allowed_dirs):
+            super().__init__(timeout=5, allowed_protocols={'file', 'data'})
+            self.allowed_dirs = [Path(folder).resolve() for folder in allowed_dirs]
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == 'data':
+                return super().fetch(url, headers)
+            if scheme != 'file':
+                raise Refused(f'refused to fetch {url}: only files in the project\'s '
+                              'templates/assets folder and data: URIs are allowed')
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            inside = any(folder == path or folder in path.parents
+                         for folder in self.allowed_dirs)
+            if not inside or not path.is_file():
+                raise Refused(f'refused to fetch {url}: it is not a file inside '
+                              f'{", ".join(str(d) for d in self.allowed_dirs)}')
+            return super().fetch(url, headers)
+
+    return ProjectFetcher
+
+
+class PdfWriter:
+    """Lays out HTML and writes PDF bytes; keep one per process."""
+
+    def __init__(self, allowed_dirs=(ASSETS,)):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+        self.weasyprint = weasyprint
+        self.font_config = FontConfiguration()
+        self.image_cache = {}
+        self.fetcher = _make_fetcher_class()(allowed_dirs)
+        self.base_url = Path(allowed_dirs[0]).resolve().as_uri() + '/'
+
+    def write(self, html, variant='accessible', identifier='', source=None):
+        """The PDF bytes of an HTML document (a string), for one of `PDF_VARIANTS`."""
+        stylesheets = []
+        if variant == 'print':
+            stylesheets.append(self.weasyprint.CSS(string=PRESS_CSS,
+                                                   font_config=self.font_config))
+        document = self.weasyprint.HTML(string=html, base_url=self.base_url,
+                                        url_fetcher=self.fetcher)
+        identifier = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
+        try:
+            return document.write_pdf(
+                font_config=self.font_config, stylesheets=stylesheets,
+                cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
+                pdf_identifier=identifier.encode())
+        except _Refused as error:
+            raise ResourceError(str(error), source,
+                                hint='use only files in templates/assets') from None

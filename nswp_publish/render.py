@@ -1,0 +1,120 @@
+"""Rendering: a translated publication + Jinja templates -> one HTML document.
+
+The same templates serve both media: 'print' (the HTML WeasyPrint lays out,
+footnotes inline) and 'web' (a standalone page, styles inlined, notes at the
+end). Interface text in templates comes from the shared `messages` catalog,
+escaped here because Jinja's i18n extension would otherwise trust it as HTML.
+"""
+import traceback
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from markupsafe import escape
+
+from .errors import TemplateError
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / 'templates'
+ASSETS = TEMPLATES / 'assets'
+STYLESHEET = ASSETS / 'report.css'
+CJK_LANGUAGES = ('zh', 'ja', 'ko')
+
+
+def _escaped(function):
+    """Wrap a gettext function so a translation is data, never markup."""
+    def wrapper(*args):
+        return str(escape(function(*args)))
+    return wrapper
+
+
+def wrap_label(text, width, language):
+    """Break a short label into lines of at most `width` units for SVG text.
+
+    A CJK character counts two units and may break anywhere; other scripts
+    break at spaces.
+    """
+    text = str(text)
+    if language in CJK_LANGUAGES:
+        lines, line, used = [], '', 0
+        for char in text:
+            size = 2 if ord(char) > 0x2E80 else 1
+            if used + size > width and line:
+                lines.append(line.strip())
+                line, used = '', 0
+            line += char
+            used += size
+        return [*lines, line.strip()] if line.strip() else lines
+    lines, line = [], ''
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f'{line} {word}' if line else word
+    return [*lines, line] if line else lines
+
+
+def language_names(languages):
+    """Each language's name in its own language, as a language switcher shows it."""
+    names = {}
+    for code in languages:
+        name = Locale.parse(code).get_display_name(code)
+        names[code] = name[:1].upper() + name[1:]
+    return names
+
+
+class Renderer:
+    """One Jinja environment for every document a process renders."""
+
+    def __init__(self, template_dirs=(TEMPLATES,)):
+        self.template_dirs = [Path(folder) for folder in template_dirs]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(folder) for folder in self.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=['jinja2.ext.i18n'],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.policies['ext.i18n.trimmed'] = True
+        self.env.filters['wrap_label'] = wrap_label
+        self._stylesheet = None
+
+    @property
+    def stylesheet(self):
+        if self._stylesheet is None:
+            self._stylesheet = STYLESHEET.read_text(encoding='utf-8')
+        return self._stylesheet
+
+    def render(self, template_name, interface, **context):
+        """Render a template with one language's interface translations installed."""
+        self.env.install_gettext_callables(
+            _escaped(interface.gettext), _escaped(interface.ngettext),
+            pgettext=_escaped(interface.pgettext), npgettext=_escaped(interface.npgettext),
+            newstyle=True)
+        try:
+            template = self.env.get_template(template_name)
+            return template.render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(f'template syntax error: {error.message}',
+                                error.filename or error.name, error.lineno,
+                                hint='fix the template') from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f'template "{error.name}" not found', self.template_dirs[0],
+                                hint='check the name in {% extends %} or {% include %}') from None
+        except (jinja2.UndefinedError, TypeError, ValueError, KeyError) as error:
+            path, line = self._template_frame(error)
+            if path is None:
+                raise
+            raise TemplateError(f'template error: {error}', path, line,
+                                hint='check the names this line uses') from None
+
+    def _template_frame(self, error):
+        """The innermost template line of a rendering error (Jinja rewrites tracebacks so)."""
+        found = (None, None)
+        for frame in traceback.extract_tb(error.__traceback__):
+            path = Path(frame.filename)
+            if any(folder in path.parents for folder in self.template_dirs):
+                found = (path, frame.lineno)
+        return found

@@ -1,0 +1,153 @@
+"""Translation: a loaded publication and one language's catalog -> text ready for templates.
+
+Every `Message` leaf of the content tree becomes a `Text` holding safe HTML
+(for templates) and plain text (for PDF metadata, bookmarks and SVG labels).
+Untranslated and fuzzy messages fall back to the English source and are
+reported; a translation whose markup differs from its source is an error.
+"""
+import logging
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
+
+from . import markup
+from .content import Message, Percent, YearMonth
+from .errors import CatalogError, ContentError
+
+LOGGER = logging.getLogger('nswp_publish')
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message rendered in one language."""
+
+    html: Markup
+    plain: str
+    message: Message
+    status: str
+
+    def __html__(self):
+        return self.html
+
+    def __str__(self):
+        return self.plain
+
+
+def format_value(value, locale):
+    """Format one content datum for a locale: number, percentage or month."""
+    if isinstance(value, Percent):
+        return format_percent(value.value, locale=locale)
+    if isinstance(value, YearMonth):
+        return format_skeleton('yMMMM', value.as_date(), locale=locale)
+    return format_decimal(value, locale=locale)
+
+
+class Translator:
+    """Renders the messages of one publication in one language, for one medium.
+
+    `medium` is 'print' (footnotes inline, for WeasyPrint's `float: footnote`)
+    or 'web' (footnote references link to notes at the end of the page).
+    """
+
+    def __init__(self, publication, catalog, medium):
+        self.publication = publication
+        self.catalog = catalog
+        self.language = catalog.language
+        self.locale = Locale.parse(self.language)
+        self.medium = medium
+        self.fallbacks = []          # (Message, Lookup) of messages shown in English
+        self._footnotes = {}
+
+    def value(self, value):
+        return format_value(value, self.locale)
+
+    def source_of(self, message, lookup):
+        """Where a translation lives, for error messages: the .po entry or the content line."""
+        if lookup.po_line and self.catalog.path:
+            return self.catalog.path, lookup.po_line
+        return message.path, message.line
+
+    def text(self, message):
+        lookup = self.catalog.lookup(message)
+        if lookup.status in ('fuzzy', 'untranslated'):
+            self.fallbacks.append((message, lookup))
+        elif lookup.status == 'translated':
+            differences = markup.signature(message.text).differences(
+                markup.signature(lookup.text))
+            if differences:
+                raise CatalogError(
+                    f'translation of "{_short(message.text)}" does not keep the markup of '
+                    f'its source: {"; ".join(differences)}', *self.source_of(message, lookup),
+                    hint='keep the same **bold**, *italic*, links, [^footnotes] and {placeholders}')
+        values = {name: self.value(value) for name, value in message.data.items()}
+        try:
+            html = markup.render_html(lookup.text, values, self.footnote_reference)
+            plain = markup.render_plain(lookup.text, values)
+        except KeyError as error:
+            error_class = ContentError if lookup.status == 'source' else CatalogError
+            raise error_class(f'unknown placeholder {{{error.args[0]}}}',
+                              *self.source_of(message, lookup),
+                              hint=f'use only: {", ".join(sorted(values)) or "no placeholders"}'
+                              ) from None
+        return Text(html, plain, message, lookup.status)
+
+    def footnote_reference(self, label):
+        footnote = self.publication.footnotes[label]
+        number = footnote['number']
+        if self.medium == 'print':
+            # WeasyPrint moves the span to the foot of the page and numbers it.
+            return Markup('<span class="footnote" id="fn-%s">%s</span>') % (
+                label, self.footnote_text(label))
+        return Markup('<sup class="footnote-ref"><a href="#fn-%s" id="fnref-%s" '
+                      'role="doc-noteref">%s</a></sup>') % (label, label, number)
+
+    def footnote_text(self, label):
+        if label not in self._footnotes:
+            self._footnotes[label] = self.text(self.publication.footnotes[label]['text'])
+        return self._footnotes[label]
+
+    def tree(self, tree):
+        """The content tree with every Message replaced by its Text."""
+        if isinstance(tree, Message):
+            return self.text(tree)
+        if isinstance(tree, dict):
+            return {key: self.tree(value) for key, value in tree.items()}
+        if isinstance(tree, list):
+            return [self.tree(value) for value in tree]
+        return tree
+
+    def translate_publication(self):
+        """Everything the templates need of the publication, translated."""
+        chapters = self.tree(self.publication.chapters)
+        footnotes = [{'number': note['number'], 'label': label,
+                      'text': self.footnote_text(label)}
+                     for label, note in self.publication.footnotes.items()]
+        return {
+            'slug': self.publication.slug,
+            'meta': self.tree(self.publication.meta),
+            'date': self.value(self.publication.meta['date']),
+            'chapters': chapters,
+            'footnotes': footnotes,
+            'acronyms': self.tree(self.publication.acronyms),
+            'publications': self.tree(self.publication.publications),
+        }
+
+    def report_fallbacks(self):
+        """Log one warning per message shown in English; returns how many there were."""
+        seen = set()
+        for message, lookup in self.fallbacks:
+            if id(message) in seen:
+                continue
+            seen.add(id(message))
+            where = f'{message.path}:{message.line}'
+            LOGGER.warning('%s: %s message shown in English: "%s"', where, lookup.status,
+                           _short(message.text))
+        return len(seen)
+
+
+def _short(text, length=50):
+    return text if len(text) <= length else text[:length - 1] + '…'
+

@@ -1,0 +1,95 @@
+"""The translator workflow: extract, update, stats and check, as sphinx-intl and pybabel give them.
+
+Each `run_*` function returns an exit status and prints through the table
+printer `cli` hands it; the work itself is in functions that return data.
+"""
+import os
+
+from . import content
+from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
+from .errors import UsageError
+from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
+                      write_if_changed)
+
+
+def domains(project, slugs=None):
+    """(domain, languages to translate into, POT catalog) for the interface and each publication."""
+    result = [(INTERFACE_DOMAIN, [lang for lang in content.LANGUAGES if lang != SOURCE_LANGUAGE],
+               extract_templates(project.templates_dir, project.root))]
+    for publication in project.publications(slugs):
+        languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]
+        result.append((publication.domain, languages,
+                       extract_publication(publication, project.root)))
+    return result
+
+
+def extract_all(project, slugs=None):
+    """Write every POT; returns [(path, 'written' | 'unchanged')]."""
+    results = []
+    for domain, _, template in domains(project, slugs):
+        path = pot_path(project.locales_dir, domain)
+        changed = write_if_changed(catalog_bytes(template), path)
+        results.append((path, 'written' if changed else 'unchanged'))
+    return results
+
+
+def update_all(project, slugs=None, languages=None):
+    """Extract, then merge each POT into its languages' catalogs; returns [(path, status)]."""
+    results = extract_all(project, slugs)
+    for domain, domain_languages, template in domains(project, slugs):
+        for language in domain_languages:
+            if languages and language not in languages:
+                continue
+            path = po_path(project.locales_dir, language, domain)
+            results.append((path, update_catalog(template, path, language)))
+    return results
+
+
+def stats_all(project, slugs=None, languages=None):
+    """[(domain, language, Stats)] for every catalog."""
+    rows = []
+    for domain, domain_languages, template in domains(project, slugs):
+        for language in domain_languages:
+            if languages and language not in languages:
+                continue
+            catalog = read_catalog(po_path(project.locales_dir, language, domain), language, domain)
+            rows.append((domain, language, catalog_stats(catalog, template)))
+    return rows
+
+
+def run_extract(project, options, print_table):
+    results = extract_all(project, options.publications)
+    print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
+    return 0
+
+
+def run_update(project, options, print_table):
+    results = update_all(project, options.publications, options.languages)
+    print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
+    return 0
+
+
+def run_stats(project, options, print_table):
+    rows = stats_all(project, options.publications, options.languages)
+    print_table(('domain', 'lang', 'translated', 'fuzzy', 'untranslated', 'words', 'percent'),
+                [(domain, language, s.translated, s.fuzzy, s.untranslated, s.words,
+                  f'{s.percent:.1f}%') for domain, language, s in rows])
+    if options.min is not None:
+        if not 0 <= options.min <= 100:
+            raise UsageError('--min must be a percentage between 0 and 100')
+        below = [(domain, language) for domain, language, s in rows if s.percent < options.min]
+        if below:
+            print(f'below {options.min:g}%: ' + ', '.join(f'{lang} ({domain})'
+                                                          for domain, lang in below))
+            return 1
+    return 0
+
+
+def run_check(project, options, print_table):
+    from .checks import check_all
+    problems = check_all(project, options.publications, options.languages)
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for problem in problems if problem.severity == 'error')
+    print(f'{errors} errors, {len(problems) - errors} warnings')
+    return 1 if errors else 0
