@@ -346,7 +346,7 @@ def load_publication(folder):
             if value not in allowed:
                 raise ContentError(f'unknown {key[:-1]} "{value}"', meta_path, key_lines[key],
                                    hint=f'expected some of: {", ".join(allowed)}')
-    meta.setdefault('output_name', f'nswp-{meta["slug"]}')
+    meta['output_name'] = meta['output_name'] or f'nswp-{meta["slug"]}'
 
     def part(name, role, key):
         path = folder / name

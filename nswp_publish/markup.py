@@ -41,10 +41,13 @@ class Signature:
     footnotes: tuple
     placeholders: tuple
 
-    def differences(self, other):
-        """Human-readable differences between a source signature and a translation's."""
+    def differences(self, other, italics=True):
+        """Human-readable differences between a source signature and a translation's.
+
+        Scripts without italics (Chinese marks titles with 《》) may drop `*emphasis*`.
+        """
         found = []
-        for name in ('strong', 'emphasis'):
+        for name in ('strong', 'emphasis') if italics else ('strong',):
             if getattr(self, name) != getattr(other, name):
                 found.append(f'{getattr(other, name)} {name} spans instead of '
                              f'{getattr(self, name)}')

@@ -18,6 +18,8 @@ from .content import Message, Percent, YearMonth
 from .errors import CatalogError, ContentError
 
 LOGGER = logging.getLogger('nswp_publish')
+#: Languages whose script has no italics: a translation may drop *emphasis*.
+NO_ITALICS = ('zh', 'ja', 'ko')
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Translator:
             self.fallbacks.append((message, lookup))
         elif lookup.status == 'translated':
             differences = markup.signature(message.text).differences(
-                markup.signature(lookup.text))
+                markup.signature(lookup.text), italics=self.language not in NO_ITALICS)
             if differences:
                 raise CatalogError(
                     f'translation of "{_short(message.text)}" does not keep the markup of '
