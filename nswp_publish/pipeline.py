@@ -26,6 +26,7 @@ class Project:
     """Where a project's folders are; tests point one at a temporary copy."""
 
     root: Path
+    output_root: Path | None = None
 
     @property
     def content_dir(self):
@@ -41,7 +42,7 @@ class Project:
 
     @property
     def output_dir(self):
-        return self.root / 'output'
+        return self.output_root or self.root / 'output'
 
     def publications(self, slugs=None):
         """Load the publications named by `slugs` (all when None), in slug order."""

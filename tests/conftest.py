@@ -1,0 +1,87 @@
+"""Shared fixtures: the real project built once per test session, and PDF text helpers."""
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from nswp_publish.pipeline import BuildRequest, Builder, Project
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / 'shared' / 'seed' / '000_1387c95d0b8c7767.txt'
+SLUG = 'strategic-review-2010-15'
+#: Body text is 10pt (13.3px); footnotes, calls and running heads are smaller.
+BODY_SIZE = 11.9
+#: WeasyPrint draws pages in CSS pixels: 0.75 PDF points each.
+PAGE_SCALE = 0.75
+
+
+@pytest.fixture(scope='session')
+def built(tmp_path_factory):
+    """The Strategic Review in en and zh, both editions, PDF and HTML, in a temporary folder."""
+    project = Project(ROOT, tmp_path_factory.mktemp('output'))
+    results = Builder(project).build(BuildRequest(languages=('en', 'zh')))
+    failed = [result.error for result in results if result.status != 'written']
+    assert not failed, failed
+    return project
+
+
+def output_file(project, language, edition, fmt):
+    return project.output_dir / language / f'nswp-{SLUG}-{edition}-{language}.{fmt}'
+
+
+class PdfText:
+    """The text of a PDF split in three: body text; small text (notes, running heads);
+    and figure text (SVG drawn in form XObjects, which pypdf reports in their own space)."""
+
+    def __init__(self, path):
+        self.reader = PdfReader(path)
+        self.pages = []        # (body, small, figures) per page, white space removed
+        for page in self.reader.pages:
+            body, small, figures = [], [], []
+            def visit(text, cm, tm, font, size):
+                if cm[0] != PAGE_SCALE:
+                    figures.append(text)
+                elif size * (tm[0] if tm else 1) >= BODY_SIZE:
+                    body.append(text)
+                else:
+                    small.append(text)
+            page.extract_text(visitor_text=visit)
+            self.pages.append(tuple(unhyphenate(''.join(part)) for part in (body, small, figures)))
+
+    @property
+    def body(self):
+        return ''.join(page[0] for page in self.pages)
+
+    @property
+    def small(self):
+        return ''.join(page[1] for page in self.pages)
+
+    @property
+    def figures(self):
+        return ''.join(page[2] for page in self.pages)
+
+    def page_of(self, text, small=False):
+        """1-based page whose body (or small) text contains `text`, or None."""
+        text = squeeze(text)
+        for number, page in enumerate(self.pages, 1):
+            if text in page[1 if small else 0]:
+                return number
+        return None
+
+
+def unhyphenate(text):
+    """PDF text without the hyphens (U+2010) WeasyPrint adds at line ends, white space removed."""
+    return squeeze(re.sub('\u2010\\s*', '', text))
+
+
+def squeeze(text):
+    """Text with all white space removed, for comparisons that ignore line breaks."""
+    return re.sub(r'\s+', '', text)
+
+
+@pytest.fixture
+def capture_logs(caplog):
+    caplog.set_level(logging.INFO, logger='nswp_publish')
+    return caplog
