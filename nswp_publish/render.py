@@ -19,6 +19,17 @@ TEMPLATES = ROOT / 'templates'
 ASSETS = TEMPLATES / 'assets'
 STYLESHEET = ASSETS / 'report.css'
 CJK_LANGUAGES = ('zh', 'ja', 'ko')
+#: The font families each language's text is set in; the stylesheet names the same ones.
+#: SVG figures need them spelled out: WeasyPrint's SVG text does not inherit :lang() rules.
+FONTS = {
+    'zh': {'serif': 'Noto Serif CJK SC', 'sans': 'Noto Sans CJK SC'},
+    None: {'serif': 'Noto Serif', 'sans': 'Noto Sans'},
+}
+
+
+def fonts_for(language):
+    """{'serif': family, 'sans': family} for a language."""
+    return FONTS.get(language, FONTS[None])
 
 
 def _escaped(function):
@@ -79,6 +90,7 @@ class Renderer:
         )
         self.env.policies['ext.i18n.trimmed'] = True
         self.env.filters['wrap_label'] = wrap_label
+        self.env.globals['fonts_for'] = fonts_for
         self._stylesheet = None
 
     @property

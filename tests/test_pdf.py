@@ -94,3 +94,103 @@ def figures(publication):
 def plain_english(message):
     values = {name: format_value(value, 'en') for name, value in message.data.items()}
     return squeeze(markup.render_plain(message.text, values))
+
+
+@pytest.mark.parametrize('language', ['en', 'zh'])
+@pytest.mark.parametrize('edition', ['summary', 'full'])
+def test_metadata_language_and_page_count(built, language, edition):
+    pdf = PdfText(output_file(built, language, edition, 'pdf'))
+    metadata = pdf.reader.metadata
+    title = {'en': 'NSWP Strategic Review', 'zh': 'NSWP 战略回顾'}[language]
+    label = {('en', 'summary'): 'Summary report', ('en', 'full'): 'Full report',
+             ('zh', 'summary'): '摘要报告', ('zh', 'full'): '完整报告'}[language, edition]
+    assert metadata.title == f'{title} – {label}'
+    assert metadata.author == 'Sarah Middleton-Lee'
+    assert metadata['/Keywords']
+    assert pdf.reader.trailer['/Root']['/Lang'] == language
+    assert pdf.reader.trailer['/Root']['/MarkInfo']['/Marked']   # tagged (PDF/UA-1)
+    low, high = {'summary': (8, 16), 'full': (10, 22)}[edition]
+    assert low <= len(pdf.reader.pages) <= high
+
+
+def embedded_fonts(reader):
+    names = set()
+    for page in reader.pages:
+        for font in page['/Resources']['/Font'].values():
+            font = font.get_object()
+            names.add(str(font['/BaseFont']).split('+', 1)[-1])
+    return names
+
+
+def test_zh_embeds_only_the_declared_fonts(zh_summary):
+    fonts = embedded_fonts(zh_summary.reader)
+    assert 'Noto-Serif-CJK-SC' in fonts and 'Noto-Sans-CJK-SC-Bold' in fonts
+    # Any other family means fontconfig went hunting for a glyph our fonts lack.
+    assert all(font.startswith(('Noto-Serif', 'Noto-Sans')) for font in fonts), fonts
+    assert not [font for font in fonts if 'JP' in font or 'KR' in font or 'TC' in font], fonts
+
+
+def test_en_embeds_noto(en_summary):
+    fonts = embedded_fonts(en_summary.reader)
+    assert {'Noto-Serif', 'Noto-Sans-Bold'} <= fonts, fonts
+    assert not [font for font in fonts if 'CJK' in font], fonts
+
+
+@pytest.mark.parametrize('language', ['en', 'zh'])
+def test_footnotes_sit_on_the_page_of_their_reference(built, language):
+    """Each note's text is at the foot of the page where the text citing it is."""
+    from nswp_publish.catalog import MessageCatalog
+    from nswp_publish.translate import Translator
+    publication = content.load_publication(ROOT / 'content' / SLUG)
+    catalog = MessageCatalog.load(ROOT / 'locales', language, publication.domain)
+    translator = Translator(publication, catalog, 'web')
+    pdf = PdfText(output_file(built, language, 'summary', 'pdf'))
+    checked = 0
+    for message in content.iter_messages(publication.chapters):
+        text = catalog.lookup(message).text
+        for label in markup.footnote_refs(text):
+            before = squeeze(markup.render_plain(text.split(f'[^{label}]')[0],
+                                                 _values(translator, message)))[-30:]
+            note = squeeze(translator.footnote_text(label).plain)[:20]
+            assert pdf.page_of(before) == pdf.page_of(note, small=True), label
+            checked += 1
+    assert checked == 9
+
+
+def _values(translator, message):
+    return {name: translator.value(value) for name, value in message.data.items()}
+
+
+def test_footnotes_numbered_as_in_the_seed(zh_summary):
+    small = zh_summary.small
+    order = [small.find(f'{n}.{text}') for n, text in
+             [(1, '《NSWP战略回顾'), (2, '在此期间'), (3, '目标1'), (4, '更多信息'),
+              (5, '《中等收入国家'), (6, '1.交流'), (7, '《研究性工作(12)'),
+              (8, '《性工作者主导'), (9, '《瑞典模型')]]
+    assert -1 not in order and order == sorted(order), order
+
+
+@pytest.mark.parametrize('language', ['en', 'zh'])
+def test_figure_labels_are_translated(built, language):
+    pdf = PdfText(output_file(built, language, 'summary', 'pdf'))
+    expected = {'en': ['Community', 'empowerment', 'Clinical and support services'],
+                'zh': ['社群赋权', '临床和支持服务']}[language]
+    for label in expected:
+        assert squeeze(label) in pdf.figures
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    project = Project(ROOT, tmp_path)
+    request = BuildRequest(languages=('zh',), editions=('summary',), formats=('pdf',))
+    Builder(project).build(request)
+    first = output_file(project, 'zh', 'summary', 'pdf').read_bytes()
+    assert first == output_file(built, 'zh', 'summary', 'pdf').read_bytes()
+
+
+def test_full_edition_has_contents_acronyms_and_works_cited(built):
+    pdf = PdfText(output_file(built, 'zh', 'full', 'pdf'))
+    for heading in ('目录', '缩略语', '引用文献', '联合国艾滋病规划署'):
+        assert heading in pdf.body
+    en = PdfText(output_file(built, 'en', 'full', 'pdf'))
+    for heading in ('Contents', 'Acronyms', 'Publications cited', 'Joint United Nations'):
+        assert squeeze(heading) in en.body
