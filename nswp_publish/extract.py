@@ -71,8 +71,10 @@ def extract_publication(publication, root):
     catalog = new_catalog(publication.domain)
     for message in publication.messages():
         location = (Path(message.path).resolve().relative_to(root).as_posix(), message.line)
-        catalog.add(message.text, locations=[location], context=message.context,
-                    auto_comments=message_comments(message))
+        entry = catalog.add(message.text, locations=[location], context=message.context,
+                            auto_comments=message_comments(message))
+        # Babel guesses python-format from any "%": content uses {placeholders} instead.
+        entry.flags.discard('python-format')
     return catalog
 
 
