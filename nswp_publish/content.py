@@ -222,8 +222,11 @@ class _Reader:
                       f'got {_describe(value)}', value, parent_line=line)
         kinds = [key for key in value if key != 'id']
         if len(kinds) != 1 or kinds[0] not in BLOCK_TYPES:
+            # Point at the key that does not belong rather than at the block.
+            extra = [key for key in kinds if key not in BLOCK_TYPES] or kinds[1:]
             self.fail(f'{where}: a block needs exactly one of: {", ".join(BLOCK_TYPES)}; '
-                      f'found {", ".join(map(str, kinds)) or "none"}', value, parent_line=line)
+                      f'found {", ".join(map(str, kinds)) or "none"}', None,
+                      parent_line=value.line_of(extra[0]) if extra else value.line)
         kind = kinds[0]
         spec = BLOCK_TYPES[kind]
         content = self.read(spec, value[kind], f'{where}.{kind}', value.line_of(kind))

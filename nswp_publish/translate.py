@@ -130,7 +130,7 @@ class Translator:
         return {
             'slug': self.publication.slug,
             'meta': self.tree(self.publication.meta),
-            'date': self.value(self.publication.meta['date']),
+            'date': _capitalise(self.value(self.publication.meta['date'])),
             'chapters': chapters,
             'footnotes': footnotes,
             'acronyms': self.tree(self.publication.acronyms),
@@ -148,6 +148,11 @@ class Translator:
             LOGGER.warning('%s: %s message shown in English: "%s"', where, lookup.status,
                            _short(message.text))
         return len(seen)
+
+
+def _capitalise(text):
+    """A cover date starts with a capital even where Babel's month names do not (fr, es, ru)."""
+    return text[:1].upper() + text[1:]
 
 
 def _short(text, length=50):

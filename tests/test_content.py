@@ -1,0 +1,120 @@
+"""Loading content: the schema, and one-line errors that name the file and line."""
+import textwrap
+
+import pytest
+
+from nswp_publish import content
+from nswp_publish.errors import ContentError
+
+from conftest import ROOT, SLUG
+
+CHAPTER = '''\
+chapter: intro
+title: Introduction
+blocks:
+  - p: "Hello"
+'''
+
+
+def test_strategic_review_loads():
+    publication = content.load_publication(ROOT / 'content' / SLUG)
+    chapters = {chapter['chapter']: chapter for chapter in publication.chapters}
+    assert len(chapters['findings']['findings']) == 12
+    assert len(chapters['conclusions']['recommendations']) == 9
+    assert len(chapters['conclusions']['recommendations'][6]['questions']) == 6
+    assert [note['number'] for note in publication.footnotes.values()] == list(range(1, 10))
+    assert publication.meta['date'] == content.YearMonth(2015, 10)
+    methods = chapters['introduction']['blocks']
+    data = [block for block in methods if block['type'] == 'methods'][0]['items'][0]['text'].data
+    assert data['organisations'] == 41 and data['countries'] == 28
+    assert data['sex_worker_led'] == content.Percent(content.Decimal('0.74'))
+
+
+@pytest.mark.parametrize('text, line, fragment', [
+    ('chapter: intro\ntitle: "unclosed\n', 3, 'invalid YAML'),
+    ('chapter: intro\ntitle: A\ntitle: B\nblocks: []\n', 3, 'duplicate key "title" (first on line 2)'),
+    ('chapter: intro\ntitle: A\nblocks:\n  - p: x\n    colour: red\n', 5,
+     'a block needs exactly one of'),
+    ('chapter: intro\ntitle: A\n', 1, 'missing required field "blocks"'),
+    ('chapter: intro\ntitle: A\nblocks: []\nsummary: x\n', 4, 'unknown field "summary"'),
+    ('chapter: intro\ntitle: [1, 2]\nblocks: []\n', 2, 'expected text, got a list'),
+    ('chapter: intro\ntitle: A\nblocks:\n  - bullets: "not a list"\n', 4, 'expected a list'),
+    ('chapter: intro\ntitle: &t A\nblocks:\n  - p: *t\n', 4, 'YAML aliases'),
+    ('chapter: intro\ntitle: A\nblocks:\n  - p:\n      text: "{count} items"\n', 5,
+     'placeholder {count} has no value'),
+    ('chapter: intro\ntitle: A\nblocks:\n  - p:\n      text: "{n}"\n      data: {n: [1]}\n', 6,
+     'expected a number, a percentage or YYYY-MM'),
+    ('chapter: intro\ntitle: A\nblocks:\n  - p:\n      text: x\n      colour: red\n', 6,
+     'unknown field "colour" in text'),
+    ('- just\n- a list\n', 1, 'not a content file'),
+])
+def test_loader_errors_name_file_and_line(tmp_path, text, line, fragment):
+    path = tmp_path / 'bad.yaml'
+    path.write_text(text, encoding='utf-8')
+    with pytest.raises(ContentError) as error:
+        content.load_file(path)
+    assert error.value.line == line
+    assert fragment in error.value.message
+    assert str(error.value).startswith(f'{path}:{line}: ') or f'bad.yaml:{line}: ' in str(error.value)
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / 'latin1.yaml'
+    path.write_bytes(CHAPTER.encode() + 'title2: caf\xe9\n'.encode('latin-1'))
+    with pytest.raises(ContentError, match='not valid UTF-8') as error:
+        content.load_file(path)
+    assert error.value.line == 5
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + ''.join(
+        f'{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n'
+        for i in range(9))
+    path = tmp_path / 'bomb.yaml'
+    path.write_text(bomb)
+    with pytest.raises(ContentError, match='aliases'):
+        content.load_file(path)
+
+
+def write_publication(folder, chapter=CHAPTER, footnotes='footnotes: {}\n'):
+    folder.mkdir(parents=True)
+    (folder / 'publication.yaml').write_text(textwrap.dedent(f'''\
+        slug: {folder.name}
+        title: T
+        subtitle: S
+        short_title: T
+        label: {{summary: Summary, full: Full}}
+        author: A
+        author_role: R
+        date: 2020-01
+        editions: [summary]
+        languages: [en]
+        chapters: [intro.yaml]
+        footnotes: footnotes.yaml
+        acronyms: acronyms.yaml
+        publications: publications.yaml
+        '''))
+    (folder / 'intro.yaml').write_text(chapter)
+    (folder / 'footnotes.yaml').write_text(footnotes)
+    (folder / 'acronyms.yaml').write_text('acronyms: {}\n')
+    (folder / 'publications.yaml').write_text('publications: []\n')
+    return folder
+
+
+def test_footnote_errors(tmp_path):
+    folder = write_publication(tmp_path / 'note', CHAPTER.replace('Hello', 'Hello[^missing]'))
+    with pytest.raises(ContentError, match=r'footnote \[\^missing\] is not defined') as error:
+        content.load_publication(folder)
+    assert error.value.line == 4
+    folder = write_publication(tmp_path / 'unused', footnotes='footnotes:\n  spare: "Never cited"\n')
+    with pytest.raises(ContentError, match='"spare" is never cited'):
+        content.load_publication(folder)
+
+
+def test_slug_must_match_folder(tmp_path):
+    folder = write_publication(tmp_path / 'one')
+    (folder / 'publication.yaml').write_text(
+        (folder / 'publication.yaml').read_text().replace('slug: one', 'slug: two'))
+    with pytest.raises(ContentError, match='differs from the folder name') as error:
+        content.load_publication(folder)
+    assert error.value.line == 1
