@@ -1,0 +1,58 @@
+"""The shipped catalogs: complete, never fuzzy, and faithful to the markup of their source."""
+import pytest
+
+from nswp_publish.catalog import po_path, read_catalog
+from nswp_publish.checks import check_all
+from nswp_publish.pipeline import Project
+from nswp_publish.workflow import domains, stats_all
+
+from conftest import ROOT, SLUG
+
+PROJECT = Project(ROOT)
+
+
+@pytest.mark.parametrize('language', ['fr', 'es', 'ru', 'zh'])
+def test_catalog_is_complete_and_not_fuzzy(language):
+    for domain, _, template in domains(PROJECT):
+        catalog = read_catalog(po_path(PROJECT.locales_dir, language, domain), language, domain)
+        ids = {(m.context, m.id) for m in template if m.id}
+        entries = {(m.context, m.id): m for m in catalog if m.id}
+        assert ids <= set(entries), f'{domain}: {ids - set(entries)}'
+        assert not [m.id for m in entries.values() if m.fuzzy]
+        assert not [m.id for m in entries.values() if not str(m.string).strip()]
+        assert catalog.locale.language == language
+        assert 'nplurals' in catalog.plural_forms
+
+
+def test_stats_say_100_percent():
+    rows = stats_all(PROJECT)
+    assert {(domain, language) for domain, language, _ in rows} == {
+        (domain, language) for domain in ('messages', SLUG) for language in ('fr', 'es', 'ru', 'zh')}
+    assert all(stats.percent == 100.0 and stats.fuzzy == 0 for _, _, stats in rows)
+
+
+def test_every_translation_passes_check():
+    assert [str(problem) for problem in check_all(PROJECT)] == []
+
+
+def test_pot_files_are_current():
+    """The committed POT files are what extraction gives now (nothing to re-extract)."""
+    from nswp_publish.extract import catalog_bytes, _VOLATILE
+    from nswp_publish.catalog import pot_path
+    for domain, _, template in domains(PROJECT):
+        committed = pot_path(PROJECT.locales_dir, domain).read_bytes()
+        assert _VOLATILE.sub(b'', committed) == _VOLATILE.sub(b'', catalog_bytes(template))
+
+
+@pytest.mark.parametrize('language, fragments', [
+    ('fr', ['\u00a0»', '«\u00a0']),           # guillemets with no-break spaces
+    ('es', ['¿']),                            # inverted question marks (recommendation 7)
+    ('ru', ['«', '»', 'ё']),                  # ёлочки quotes and ё
+])
+def test_language_typography(language, fragments):
+    catalog = read_catalog(po_path(PROJECT.locales_dir, language, SLUG), language, SLUG)
+    text = '\n'.join(str(message.string) for message in catalog if message.id)
+    for fragment in fragments:
+        assert fragment in text
+    if language in ('fr', 'ru'):
+        assert '“' not in text and '"' not in text
