@@ -4,16 +4,19 @@ Functions here return data (what was written, what failed); `cli` prints it.
 """
 import datetime
 import logging
+import re
+from html import unescape
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import content
 from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path, read_catalog
-from .errors import CatalogError, PublishError
+from .errors import CatalogError, PublishError, display_path
 from .extract import INTERFACE_DOMAIN
 from .output import write_atomic
 from .render import Renderer, language_names
-from .translate import Translator
+from .fonts import check_coverage
+from .translate import Text, Translator
 
 LOGGER = logging.getLogger('nswp_publish')
 FORMATS = ('pdf', 'html')
@@ -99,6 +102,27 @@ def publication_date(publication):
                              tzinfo=datetime.timezone.utc).isoformat().replace('+00:00', 'Z')
 
 
+def check_glyphs(document, html, language, edition):
+    """Refuse to lay out text the language's fonts cannot show: messages first, to name them."""
+    texts = [(text.plain, f'{display_path(text.message.path)}:{text.message.line}')
+             for text in iter_texts(document)]
+    check_coverage(texts, language)
+    visible = unescape(re.sub(r'<style>.*?</style>|<[^>]+>', ' ', html, flags=re.S))
+    check_coverage([(visible, f'templates/{edition}.html')], language)
+
+
+def iter_texts(tree):
+    """The translated `Text` leaves of a document tree."""
+    if isinstance(tree, Text):
+        yield tree
+    elif isinstance(tree, dict):
+        for value in tree.values():
+            yield from iter_texts(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from iter_texts(value)
+
+
 class Builder:
     """Builds outputs; holds what is worth keeping between documents (templates, fonts)."""
 
@@ -166,6 +190,7 @@ class Builder:
                 html = self.render_html(publication, language, edition, medium,
                                         documents[medium], interface)
                 if fmt == 'pdf':
+                    check_glyphs(documents[medium], html, language, edition)
                     data = self.pdf_writer.write(html, request.pdf_variant,
                                                  identifier=path.name, source=publication.folder)
                 else:

@@ -1,0 +1,27 @@
+"""Glyph coverage with the real installed fonts (fontTools reads their cmaps)."""
+import pytest
+
+from nswp_publish.errors import FontError
+from nswp_publish.fonts import check_coverage, missing_characters
+from nswp_publish.pipeline import BuildRequest, Builder
+
+from test_workflow import project, set_translations  # noqa: F401  (fixture)
+
+
+def test_declared_fonts_cover_each_language_script():
+    assert missing_characters('Réseau « travail du sexe » — ¿Qué? Секс-работа, ёлочки', 'en') == []
+    assert missing_characters('性工作者主导组织——《瑞典模型》', 'zh') == []
+
+
+def test_missing_glyph_is_named():
+    assert missing_characters('Hello 𓀀 world', 'en') == ['𓀀']
+    assert missing_characters('性工作', 'en') == sorted('性工作')
+    with pytest.raises(FontError, match=r'U\+13000 EGYPTIAN HIEROGLYPH A001 \(intro.yaml:5\)'):
+        check_coverage([('Hello 𓀀', 'intro.yaml:5')], 'en')
+
+
+def test_pdf_build_refuses_text_its_fonts_lack(project):  # noqa: F811
+    set_translations(project, 'fr', 'brief', {'Introduction': 'Introduction 𓀀'})
+    results = Builder(project).build(BuildRequest(languages=('fr',), formats=('pdf',)))
+    assert results[0].status == 'failed'
+    assert 'U+13000' in results[0].error and 'intro.yaml:2' in results[0].error
