@@ -56,3 +56,19 @@ def test_language_typography(language, fragments):
         assert fragment in text
     if language in ('fr', 'ru'):
         assert '“' not in text and '"' not in text
+
+
+@pytest.mark.parametrize('language', ['fr', 'es', 'ru', 'zh'])
+def test_every_language_renders_both_editions_with_no_fallback(language):
+    """What a PDF build of each language does before WeasyPrint: translate, render, check glyphs."""
+    from nswp_publish.pipeline import Builder, check_glyphs
+    builder = Builder(PROJECT)
+    publication = PROJECT.publications([SLUG])[0]
+    documents, interface, fallbacks = builder.translate(publication, language, {'print', 'web'},
+                                                        strict=True)
+    assert fallbacks == 0
+    for edition in ('summary', 'full'):
+        html = builder.render_html(publication, language, edition, 'print',
+                                   documents['print'], interface)
+        check_glyphs(documents['print'], html, language, edition)
+        assert f'<html lang="{language}"' in html

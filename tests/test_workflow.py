@@ -193,3 +193,18 @@ def test_markup_mismatch_fails_the_build_with_po_line(project):
     assert results[0].status == 'failed'
     assert f'brief.po:{line}: translation of' in results[0].error
     assert 'footnotes: missing site' in results[0].error
+
+
+def test_update_keeps_removed_messages_as_obsolete_and_translator_comments(project):
+    path = set_translations(project, 'fr', 'brief', {'NSWP website.': 'Site du NSWP.',
+                                                     'Introduction': 'Introduction'})
+    path.write_text(path.read_text().replace(
+        '#: content/brief/intro.yaml:2', '# Checked with the secretariat.\n#: content/brief/intro.yaml:2'))
+    footnotes = project.content_dir / 'brief' / 'footnotes.yaml'
+    footnotes.write_text('footnotes:\n  site: "Write to the Secretariat in Edinburgh by post."\n')
+    update_all(project, languages=['fr'])
+    text = path.read_text()
+    assert '#~ msgid "NSWP website."\n#~ msgstr "Site du NSWP."' in text      # obsolete, kept
+    assert '# Checked with the secretariat.\n#: content/brief/intro.yaml:2' in text
+    catalog = read_catalog(path, 'fr', 'brief')
+    assert catalog.locale.language == 'fr' and catalog.plural_forms.startswith('nplurals=2')
