@@ -95,16 +95,21 @@ class Publication:
         return sorted(self.folder.glob('*.yaml'))
 
 
-def iter_messages(tree):
-    """Yield the `Message` leaves of a content tree, depth first, in order."""
+def iter_messages(tree, edition=None):
+    """Yield the `Message` leaves of a content tree, depth first, in order.
+
+    With `edition`, blocks limited to other editions are left out.
+    """
     if isinstance(tree, Message):
         yield tree
     elif isinstance(tree, dict):
+        if edition and tree.get('editions') and edition not in tree['editions']:
+            return
         for value in tree.values():
-            yield from iter_messages(value)
+            yield from iter_messages(value, edition)
     elif isinstance(tree, (list, tuple)):
         for value in tree:
-            yield from iter_messages(value)
+            yield from iter_messages(value, edition)
 
 
 # -- schema -----------------------------------------------------------------
@@ -124,7 +129,11 @@ BLOCK_TYPES = {
     'figure': {'figure': NAME, 'caption': TEXT, 'labels': [TEXT]},
     'methods': [{'title': TEXT, 'text': TEXT}],
     'regional_support': [{'region': TEXT, 'text': TEXT}],
+    'participation': {'caption': TEXT, 'table_caption': TEXT, 'groups_caption': TEXT,
+                      'groups': {'*': TEXT}},
 }
+#: Keys a block may have besides its type.
+BLOCK_OPTIONS = ('id', 'editions')
 
 FILE_SCHEMAS = {
     'publication': {
@@ -133,6 +142,7 @@ FILE_SCHEMAS = {
         'date': YEAR_MONTH_SPEC, '?keywords': [TEXT], 'editions': [NAME],
         'languages': [NAME], 'chapters': [NAME], 'footnotes': NAME, 'acronyms': NAME,
         'publications': NAME, '?output_name': NAME,
+        '?back_page': {'title': TEXT, 'blocks': BLOCKS},
     },
     'chapter': {
         'chapter': NAME, 'title': TEXT, 'blocks': BLOCKS,
@@ -220,7 +230,7 @@ class _Reader:
         if not isinstance(value, dict):
             self.fail(f'{where}: expected a block (a mapping such as "p: ..."), '
                       f'got {_describe(value)}', value, parent_line=line)
-        kinds = [key for key in value if key != 'id']
+        kinds = [key for key in value if key not in BLOCK_OPTIONS]
         if len(kinds) != 1 or kinds[0] not in BLOCK_TYPES:
             # Point at the key that does not belong rather than at the block.
             extra = [key for key in kinds if key not in BLOCK_TYPES] or kinds[1:]
@@ -230,7 +240,17 @@ class _Reader:
         kind = kinds[0]
         spec = BLOCK_TYPES[kind]
         content = self.read(spec, value[kind], f'{where}.{kind}', value.line_of(kind))
-        node = {'type': kind, 'id': str(value['id']) if 'id' in value else None}
+        editions = None
+        if 'editions' in value:
+            editions = self.read([NAME], value['editions'], f'{where}.editions',
+                                 value.line_of('editions'))
+            for edition in editions:
+                if edition not in EDITIONS:
+                    self.fail(f'{where}.editions: unknown edition "{edition}"', None,
+                              hint=f'expected some of: {", ".join(EDITIONS)}',
+                              parent_line=value.line_of('editions'))
+        node = {'type': kind, 'id': str(value['id']) if 'id' in value else None,
+                'editions': editions}
         if spec == TEXT:
             node['text'] = content
         elif isinstance(spec, list):

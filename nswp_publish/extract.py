@@ -23,7 +23,7 @@ COMMENT_TAGS = ('Translators:',)
 PROJECT = 'NSWP publications'
 COPYRIGHT = 'Global Network of Sex Work Projects (NSWP)'
 BUGS_ADDRESS = 'secretariat@nswp.org'
-JINJA_OPTIONS = {'extensions': 'jinja2.ext.i18n', 'newstyle_gettext': 'true',
+JINJA_OPTIONS = {'extensions': 'jinja2.ext.i18n,jinja2.ext.do', 'newstyle_gettext': 'true',
                  'trimmed': 'true'}
 
 

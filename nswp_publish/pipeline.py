@@ -3,6 +3,7 @@
 Functions here return data (what was written, what failed); `cli` prints it.
 """
 import datetime
+import functools
 import logging
 import re
 from html import unescape
@@ -16,7 +17,7 @@ from .extract import INTERFACE_DOMAIN
 from .output import write_atomic
 from .render import Renderer, language_names
 from .fonts import check_coverage
-from .translate import Text, Translator
+from .translate import Text, Translator, format_value
 
 LOGGER = logging.getLogger('nswp_publish')
 FORMATS = ('pdf', 'html')
@@ -157,7 +158,8 @@ class Builder:
         return self.renderer.render(
             f'{edition}.html', interface, pub=document, lang=language, edition=edition,
             medium=medium, stylesheet=self.stylesheet, created=publication_date(publication),
-            language_names=language_names(publication.languages))
+            language_names=language_names(publication.languages),
+            value=functools.partial(format_value, locale=language))
 
     @property
     def stylesheet(self):

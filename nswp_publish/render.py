@@ -84,7 +84,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader([str(folder) for folder in self.template_dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
-            extensions=['jinja2.ext.i18n'],
+            extensions=['jinja2.ext.i18n', 'jinja2.ext.do'],
             trim_blocks=True,
             lstrip_blocks=True,
         )
