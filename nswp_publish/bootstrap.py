@@ -25,6 +25,8 @@ SYSTEM_PACKAGES = {
     'libharfbuzz-subset0': ('library', 'harfbuzz-subset'),
     'fonts-noto-core': ('fonts', ('Noto Serif', 'Noto Sans')),
     'fonts-noto-cjk': ('fonts', ('Noto Serif CJK SC', 'Noto Sans CJK SC')),
+    # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
+    'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
 }
 
 
@@ -54,6 +56,8 @@ def missing_system_packages():
             present = shutil.which(what) is not None
         elif kind == 'library':
             present = ctypes.util.find_library(what) is not None
+        elif kind == 'file':
+            present = Path(what).is_file()
         else:
             families = _font_families() if families is None else families
             present = all(family in families for family in what)

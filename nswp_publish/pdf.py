@@ -20,8 +20,15 @@ PDF_VARIANTS = {
     'print': 'pdf/x-4',
     'archive': 'pdf/a-2u',
 }
-#: Extra CSS for the press: 3 mm bleed and crop marks.
-PRESS_CSS = '@page { bleed: 3mm; marks: crop; }'
+#: The press's CMYK characterisation, from Debian's libgs-common (build.py installs it):
+#: PDF/X needs an output intent, which WeasyPrint takes from a `device-cmyk` profile.
+CMYK_PROFILE = Path('/usr/share/color/icc/ghostscript/default_cmyk.icc')
+#: Extra CSS for the press: 3 mm bleed, crop marks and the output intent.
+PRESS_CSS = f'''
+@page {{ bleed: 3mm; marks: crop; }}
+@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}");
+                              components: cyan, magenta, yellow, black; }}
+'''
 
 LOGGER = logging.getLogger('nswp_publish')
 
@@ -69,7 +76,7 @@ def _make_fetcher_class():
 class PdfWriter:
     """Lays out HTML and writes PDF bytes; keep one per process."""
 
-    def __init__(self, allowed_dirs=(ASSETS,)):
+    def __init__(self, allowed_dirs=(ASSETS, CMYK_PROFILE.parent)):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         self.weasyprint = weasyprint
@@ -81,15 +88,21 @@ class PdfWriter:
     def write(self, html, variant='accessible', identifier='', source=None):
         """The PDF bytes of an HTML document (a string), for one of `PDF_VARIANTS`."""
         stylesheets = []
+        color_profiles = {}     # filled by @color-profile rules, read when writing the PDF
         if variant == 'print':
-            stylesheets.append(self.weasyprint.CSS(string=PRESS_CSS,
-                                                   font_config=self.font_config))
+            if not CMYK_PROFILE.is_file():
+                raise ResourceError('the CMYK profile for PDF/X is missing', CMYK_PROFILE,
+                                    hint='run: apt-get install libgs-common')
+            stylesheets.append(self.weasyprint.CSS(
+                string=PRESS_CSS, font_config=self.font_config, url_fetcher=self.fetcher,
+                color_profiles=color_profiles))
         document = self.weasyprint.HTML(string=html, base_url=self.base_url,
                                         url_fetcher=self.fetcher)
         identifier = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
         try:
             return document.write_pdf(
                 font_config=self.font_config, stylesheets=stylesheets,
+                color_profiles=color_profiles,
                 cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
                 pdf_identifier=identifier.encode())
         except _Refused as error:

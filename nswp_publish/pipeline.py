@@ -136,7 +136,9 @@ class Builder:
     def pdf_writer(self):
         if self._pdf_writer is None:
             from .pdf import PdfWriter
-            self._pdf_writer = PdfWriter([self.project.templates_dir / 'assets'])
+            from .pdf import CMYK_PROFILE
+            self._pdf_writer = PdfWriter([self.project.templates_dir / 'assets',
+                                          CMYK_PROFILE.parent])
         return self._pdf_writer
 
     def translate(self, publication, language, media, strict=False):

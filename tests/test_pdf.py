@@ -194,3 +194,126 @@ def test_full_edition_has_contents_acronyms_and_works_cited(built):
     en = PdfText(output_file(built, 'en', 'full', 'pdf'))
     for heading in ('Contents', 'Acronyms', 'Publications cited', 'Joint United Nations'):
         assert squeeze(heading) in en.body
+
+
+def outline_pages(reader):
+    """[(depth, title, page)] of a PDF's bookmarks, in order."""
+    found = []
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+    walk(reader.outline, 0)
+    return found
+
+
+def test_bookmarks_follow_heading_levels(built):
+    reader = PdfText(output_file(built, 'en', 'full', 'pdf')).reader
+    outline = outline_pages(reader)
+    top = [title for depth, title, _ in outline if depth == 0]
+    assert top[:7] == ['NSWP Strategic Review', 'Contents', 'Introduction', 'About NSWP',
+                       'Findings', 'Conclusions and recommendations', 'Acronyms']
+    findings = [title for depth, title, _ in outline if depth == 1 and title.split('.')[0].isdigit()]
+    assert len(findings) == 12 and findings[0].startswith('1. The 2010-12 and 2013-15')
+    assert any(depth == 2 and title.startswith('Case study:') for depth, title, _ in outline)
+
+
+@pytest.mark.parametrize('language', ['en', 'zh'])
+def test_toc_page_numbers_are_the_real_pages(built, language):
+    pdf = PdfText(output_file(built, language, 'full', 'pdf'))
+    outline = outline_pages(pdf.reader)
+    real = {}
+    for _, title, page in outline:
+        real.setdefault(title, page)
+    findings = [page for depth, title, page in outline if depth == 1
+                and title.split('.')[0].isdigit()]
+    toc_page = real[{'en': 'Contents', 'zh': '目录'}[language]]
+    lines = pdf.reader.pages[toc_page - 1].extract_text().splitlines()
+    entries = [re.match(r'(.+?)\s*\.{3,}\s*(\d+)$', line) for line in lines]
+    entries = [(match[1].strip(), int(match[2])) for match in entries if match]
+    assert len(entries) >= 4 + 12
+    finding_entries = [page for title, page in entries if re.search(r'\d+$', title)]
+    assert finding_entries == findings
+    for title, page in entries:
+        if title in real:
+            assert page == real[title], title
+
+
+@pytest.fixture(scope='module')
+def variants(tmp_path_factory):
+    """The English summary as each PDF variant."""
+    paths = {}
+    for variant in ('accessible', 'print', 'archive'):
+        project = Project(ROOT, tmp_path_factory.mktemp(variant))
+        Builder(project).build(BuildRequest(languages=('en',), editions=('summary',),
+                                            formats=('pdf',), pdf_variant=variant))
+        paths[variant] = output_file(project, 'en', 'summary', 'pdf')
+    return paths
+
+
+def xmp(reader):
+    return reader.trailer['/Root']['/Metadata'].get_object().get_data().decode()
+
+
+def test_default_variant_is_tagged_pdf_ua(variants):
+    reader = PdfText(variants['accessible']).reader
+    root = reader.trailer['/Root']
+    assert '/StructTreeRoot' in root and root['/MarkInfo']['/Marked']
+    assert 'pdfuaid:part' in xmp(reader)
+    assert reader.pdf_header == '%PDF-1.7'
+
+
+def test_print_variant_is_pdf_x4_with_bleed_and_output_intent(variants):
+    reader = PdfText(variants['print']).reader
+    intent = reader.trailer['/Root']['/OutputIntents'][0].get_object()
+    assert intent['/S'] == '/GTS_PDFX' and '/DestOutputProfile' in intent
+    assert 'PDF/X-4' in xmp(reader)
+    page = reader.pages[1]
+    bleed = float(page.trimbox.left) - float(page.mediabox.left)
+    assert abs(bleed - 3 / 25.4 * 72) < 0.01          # 3 mm on each side
+    assert float(page.trimbox.width) == pytest.approx(595.28, abs=0.01)   # A4 trim
+
+
+def test_archive_variant_is_pdf_a2u(variants):
+    reader = PdfText(variants['archive']).reader
+    metadata = xmp(reader)
+    assert 'pdfaid:part="2"' in metadata or '<pdfaid:part>2</pdfaid:part>' in metadata
+    assert 'conformance="U"' in metadata or '<pdfaid:conformance>U<' in metadata
+    assert reader.trailer['/Root']['/OutputIntents'][0].get_object()['/S'] == '/GTS_PDFA1'
+
+
+@pytest.fixture(scope='module')
+def other_languages(tmp_path_factory):
+    project = Project(ROOT, tmp_path_factory.mktemp('others'))
+    results = Builder(project).build(BuildRequest(languages=('fr', 'es', 'ru'), formats=('pdf',)))
+    assert all(result.status == 'written' for result in results), results
+    return project
+
+
+@pytest.mark.parametrize('language, labels', [
+    ('fr', ['Autonomisation', 'communauté']),
+    ('es', ['Empoderamiento', 'comunitario']),
+    ('ru', ['Расширение', 'возможностей']),
+])
+def test_figure_labels_in_other_languages(other_languages, language, labels):
+    pdf = PdfText(output_file(other_languages, language, 'summary', 'pdf'))
+    for label in labels:
+        assert label in pdf.figures
+
+
+@pytest.mark.parametrize('language, phrases', [
+    ('en', ['41 organisations', '31 people', '3 people', 'more than 50 documents', '74%']),
+    ('fr', ['41 organisations', '31 personnes', '74\u202f%']),
+    ('es', ['41 organizaciones', '31 personas', '74\u00a0%']),
+    ('ru', ['41 организация', '79 организаций', '31 человек', '3 человека']),
+    ('zh', ['41 个组织', '31 人', '74%']),
+])
+def test_participation_figures_use_babel_numbers_and_plurals(built, other_languages,
+                                                             language, phrases):
+    project = built if language in ('en', 'zh') else other_languages
+    pdf = PdfText(output_file(project, language, 'full', 'pdf'))
+    text = pdf.figures + pdf.body
+    for phrase in phrases:
+        assert squeeze(phrase) in text, phrase
