@@ -100,9 +100,11 @@ class Translator:
         footnote = self.publication.footnotes[label]
         number = footnote['number']
         if self.medium == 'print':
-            # WeasyPrint moves the span to the foot of the page and numbers it.
-            return Markup('<span class="footnote" id="fn-%s">%s</span>') % (
-                label, self.footnote_text(label))
+            # WeasyPrint moves the span to the foot of the page; the call is our own link
+            # (its generated ::footnote-call cannot be one) so readers can jump to the note.
+            return Markup('<a class="footnote-call" href="#fn-%s">%s</a>'
+                          '<span class="footnote" id="fn-%s">%s</span>') % (
+                label, number, label, self.footnote_text(label))
         return Markup('<sup class="footnote-ref"><a href="#fn-%s" id="fnref-%s" '
                       'role="doc-noteref">%s</a></sup>') % (label, label, number)
 

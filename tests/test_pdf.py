@@ -317,3 +317,19 @@ def test_participation_figures_use_babel_numbers_and_plurals(built, other_langua
     text = pdf.figures + pdf.body
     for phrase in phrases:
         assert squeeze(phrase) in text, phrase
+
+
+def test_footnote_calls_and_toc_entries_are_live_links(built):
+    for edition, expected in (('summary', set()), ('full', {'finding-1', 'finding-12', 'acronyms'})):
+        reader = PdfText(output_file(built, 'zh', edition, 'pdf')).reader
+        targets = set()
+        for page in reader.pages:
+            for annotation in page.get('/Annots') or []:
+                annotation = annotation.get_object()
+                if annotation.get('/Subtype') == '/Link' and '/Dest' in annotation:
+                    targets.add(str(annotation['/Dest']))
+        notes = {f'fn-{label}' for label in ('full-report', 'two-plans', 'goals', 'clac',
+                                             'treatment-access', 'roles', 'research-for-sex-work',
+                                             'good-practice-report', 'swedish-model')}
+        assert notes | expected <= targets
+        assert targets <= set(reader.named_destinations)
