@@ -33,26 +33,21 @@ PRESS_CSS = f'''
 LOGGER = logging.getLogger('nswp_publish')
 
 
-class _Refused(Exception):
-    pass
-
-
 def _make_fetcher_class():
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class Refused(FatalURLFetchingError, _Refused):
-        """A resource the build will not fetch; stops the rendering."""
+    from weasyprint.urls import URLFetcher
 
     class ProjectFetcher(URLFetcher):
         """Fetches `data:` URIs and files inside the allowed folders, nothing else.
 
         WeasyPrint's timeout does not cover `file:` URLs, so a path such as
         /dev/urandom must never be opened: only regular files inside the
-        allowed folders are.
+        allowed folders are. Any failure stops the rendering (`fail_on_errors`): a
+        missing or refused resource is an error, not a silently blank space.
         """
 
         def __init__(self, allowed_dirs):
-            super().__init__(timeout=5, allowed_protocols={'file', 'data'})
+            super().__init__(timeout=5, allowed_protocols={'file', 'data'},
+                             fail_on_errors=True)
             self.allowed_dirs = [Path(folder).resolve() for folder in allowed_dirs]
 
         def fetch(self, url, headers=None):
@@ -60,13 +55,13 @@ def _make_fetcher_class():
             if scheme == 'data':
                 return super().fetch(url, headers)
             if scheme != 'file':
-                raise Refused(f'refused to fetch {url}: only files in the project\'s '
+                raise ValueError(f'refused to fetch {url}: only files in the project\'s '
                               'templates/assets folder and data: URIs are allowed')
             path = Path(unquote(urlsplit(url).path)).resolve()
             inside = any(folder == path or folder in path.parents
                          for folder in self.allowed_dirs)
             if not inside or not path.is_file():
-                raise Refused(f'refused to fetch {url}: it is not a file inside '
+                raise ValueError(f'refused to fetch {url}: it is not a file inside '
                               f'{", ".join(str(d) for d in self.allowed_dirs)}')
             return super().fetch(url, headers)
 
@@ -79,7 +74,9 @@ class PdfWriter:
     def __init__(self, allowed_dirs=(ASSETS, CMYK_PROFILE.parent)):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
         self.weasyprint = weasyprint
+        self.fatal_fetch_error = FatalURLFetchingError
         self.font_config = FontConfiguration()
         self.image_cache = {}
         self.fetcher = _make_fetcher_class()(allowed_dirs)
@@ -105,6 +102,6 @@ class PdfWriter:
                 color_profiles=color_profiles,
                 cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
                 pdf_identifier=identifier.encode())
-        except _Refused as error:
-            raise ResourceError(str(error), source,
+        except self.fatal_fetch_error as error:
+            raise ResourceError(str(error.__cause__ or error), source,
                                 hint='use only files in templates/assets') from None

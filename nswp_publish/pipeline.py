@@ -105,7 +105,7 @@ def publication_date(publication):
 
 def check_glyphs(document, html, language, edition):
     """Refuse to lay out text the language's fonts cannot show: messages first, to name them."""
-    texts = [(text.plain, f'{display_path(text.message.path)}:{text.message.line}')
+    texts = [(text.plain, f'{display_path(text.where[0])}:{text.where[1]}')
              for text in iter_texts(document)]
     check_coverage(texts, language)
     visible = unescape(re.sub(r'<style>.*?</style>|<[^>]+>', ' ', html, flags=re.S))

@@ -30,6 +30,7 @@ class Text:
     plain: str
     message: Message
     status: str
+    where: tuple        # (path, line) the text came from: its .po entry or its content line
 
     def __html__(self):
         return self.html
@@ -94,7 +95,7 @@ class Translator:
                               *self.source_of(message, lookup),
                               hint=f'use only: {", ".join(sorted(values)) or "no placeholders"}'
                               ) from None
-        return Text(html, plain, message, lookup.status)
+        return Text(html, plain, message, lookup.status, self.source_of(message, lookup))
 
     def footnote_reference(self, label):
         footnote = self.publication.footnotes[label]

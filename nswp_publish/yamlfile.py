@@ -101,8 +101,12 @@ def parse_yaml(text, path):
     try:
         return loader.get_single_data()
     except yaml.YAMLError as error:
-        mark = getattr(error, 'problem_mark', None) or getattr(error, 'context_mark', None)
         problem = getattr(error, 'problem', None) or str(error)
+        mark = getattr(error, 'problem_mark', None) or getattr(error, 'context_mark', None)
+        if 'end of stream' in problem and getattr(error, 'context_mark', None):
+            # An unclosed quote or bracket: where it opened helps, the end of file does not.
+            mark = error.context_mark
+            problem = f'{error.context}: {problem}'
         raise ContentError(
             f'invalid YAML: {problem}', path, mark.line + 1 if mark else 1,
             hint='check the indentation and quote strings that contain ": " or "#"',

@@ -24,4 +24,4 @@ def test_pdf_build_refuses_text_its_fonts_lack(project):  # noqa: F811
     set_translations(project, 'fr', 'brief', {'Introduction': 'Introduction 𓀀'})
     results = Builder(project).build(BuildRequest(languages=('fr',), formats=('pdf',)))
     assert results[0].status == 'failed'
-    assert 'U+13000' in results[0].error and 'intro.yaml:2' in results[0].error
+    assert 'U+13000' in results[0].error and 'fr/LC_MESSAGES/brief.po:' in results[0].error
