@@ -25,3 +25,10 @@ def test_pdf_build_refuses_text_its_fonts_lack(project):  # noqa: F811
     results = Builder(project).build(BuildRequest(languages=('fr',), formats=('pdf',)))
     assert results[0].status == 'failed'
     assert 'U+13000' in results[0].error and 'fr/LC_MESSAGES/brief.po:' in results[0].error
+
+
+def test_missing_font_is_a_clear_error():
+    from nswp_publish.fonts import font_file
+    with pytest.raises(FontError, match='font "No Such Family Sans" is not installed') as error:
+        font_file('No Such Family Sans')
+    assert 'apt-get install' in error.value.hint or 'build.py' in error.value.hint
