@@ -131,7 +131,12 @@ BLOCK_TYPES = {
     'regional_support': [{'region': TEXT, 'text': TEXT}],
     'participation': {'caption': TEXT, 'table_caption': TEXT, 'groups_caption': TEXT,
                       'groups': {'*': TEXT}},
+    'executive_summary': {'findings_title': TEXT, 'recommendations_title': TEXT},
+    'regional_table': {'caption': TEXT},
+    'crossref_table': {'caption': TEXT},
 }
+#: Where a chapter stands in the full edition: before the contents' main matter, in it, or after.
+PARTS = ('front', 'main', 'annex')
 #: Keys a block may have besides its type.
 BLOCK_OPTIONS = ('id', 'editions')
 
@@ -145,9 +150,9 @@ FILE_SCHEMAS = {
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
     },
     'chapter': {
-        'chapter': NAME, 'title': TEXT, 'blocks': BLOCKS,
+        'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
         '?findings': [{'headline': TEXT, 'blocks': BLOCKS}],
-        '?recommendations': [{'text': TEXT, '?questions': [TEXT]}],
+        '?recommendations': [{'text': TEXT, '?questions': [TEXT], '?answers': [INT]}],
     },
     'footnotes': {'footnotes': {'*': TEXT}},
     'acronyms': {'acronyms': {'*': TEXT}},
@@ -387,6 +392,8 @@ def load_publication(folder):
     publications = part(meta['publications'], 'publications', 'publications')['publications']
     footnotes = _number_footnotes(chapters, footnote_texts, folder / meta['footnotes'])
     _check_unique_chapters(chapters)
+    _check_chapter_options(chapters)
+    _link_recommendations(chapters)
     return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications)
 
 
@@ -414,6 +421,37 @@ def _check_unique_chapters(chapters):
         if name in seen:
             raise ContentError(f'chapter id "{name}" is used twice', chapter['title'].path, 1)
         seen[name] = chapter
+
+
+def _check_chapter_options(chapters):
+    for chapter in chapters:
+        where = chapter['title']
+        for edition in chapter['editions'] or ():
+            if edition not in EDITIONS:
+                raise ContentError(f'chapter "{chapter["chapter"]}": unknown edition "{edition}"',
+                                   where.path, 1, hint=f'expected some of: {", ".join(EDITIONS)}')
+        chapter['part'] = chapter['part'] or 'main'
+        if chapter['part'] not in PARTS:
+            raise ContentError(f'chapter "{chapter["chapter"]}": unknown part "{chapter["part"]}"',
+                               where.path, 1, hint=f'expected one of: {", ".join(PARTS)}')
+
+
+def _link_recommendations(chapters):
+    """Check each recommendation's `answers` and give each finding the recommendations answering it."""
+    findings = [finding for chapter in chapters for finding in chapter['findings'] or ()]
+    for finding in findings:
+        finding['answered_by'] = []
+    for chapter in chapters:
+        for number, recommendation in enumerate(chapter['recommendations'] or (), 1):
+            recommendation['answers'] = sorted(recommendation['answers'] or [])
+            for answered in recommendation['answers']:
+                if not 1 <= answered <= len(findings):
+                    text = recommendation['text']
+                    raise ContentError(
+                        f'recommendation {number} answers finding {answered}, but there are '
+                        f'{len(findings)} findings', text.path, text.line,
+                        hint='fix the numbers in "answers"')
+                findings[answered - 1]['answered_by'].append(number)
 
 
 def find_publications(content_root):

@@ -15,7 +15,7 @@ from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path,
 from .errors import CatalogError, PublishError, display_path
 from .extract import INTERFACE_DOMAIN
 from .output import write_atomic
-from .render import Renderer, language_names
+from .render import Renderer, figures_and_tables, language_names
 from .fonts import check_coverage
 from .translate import Text, Translator, format_value
 
@@ -161,7 +161,8 @@ class Builder:
             f'{edition}.html', interface, pub=document, lang=language, edition=edition,
             medium=medium, stylesheet=self.stylesheet, created=publication_date(publication),
             language_names=language_names(publication.languages),
-            value=functools.partial(format_value, locale=language))
+            value=functools.partial(format_value, locale=language),
+            figures_and_tables=figures_and_tables(document['chapters'], edition))
 
     @property
     def stylesheet(self):

@@ -5,12 +5,14 @@ footnotes inline) and 'web' (a standalone page, styles inlined, notes at the
 end). Interface text in templates comes from the shared `messages` catalog,
 escaped here because Jinja's i18n extension would otherwise trust it as HTML.
 """
+import re
 import traceback
 from pathlib import Path
 
 import jinja2
 from babel import Locale
-from markupsafe import escape
+from babel.lists import format_list
+from markupsafe import Markup, escape
 
 from .errors import TemplateError
 
@@ -66,6 +68,74 @@ def wrap_label(text, width, language):
     return [*lines, line] if line else lines
 
 
+def in_edition(node, edition):
+    """Jinja test: a chapter or block without `editions` is in every edition."""
+    return not node['editions'] or edition in node['editions']
+
+
+def key_phrase(text):
+    """The bold key phrase of a message (a recommendation's), capitalised, as safe HTML."""
+    match = re.search(r'<strong>(.*?)</strong>', str(text.html))
+    if not match:
+        return text.html
+    phrase = match.group(1)
+    return Markup(phrase[:1].upper() + phrase[1:])
+
+
+def linked_list(numbers, anchor_prefix, language):
+    """Numbers as a list in the language's own form ("1, 4 and 10"), each a link to its anchor."""
+    tokens = [f'\x00{index}\x00' for index in range(len(numbers))]
+    text = str(escape(format_list(tokens, locale=language)))
+    for token, number in zip(tokens, numbers):
+        text = text.replace(token, f'<a href="#{anchor_prefix}{int(number)}">{int(number)}</a>')
+    return Markup(text)
+
+
+def find_blocks(tree, kind):
+    """Every block of one type anywhere in a content tree, in reading order."""
+    if isinstance(tree, dict):
+        found = [tree] if tree.get('type') == kind else []
+        for value in tree.values():
+            found.extend(find_blocks(value, kind))
+        return found
+    if isinstance(tree, list):
+        return [block for value in tree for block in find_blocks(value, kind)]
+    return []
+
+
+def figures_and_tables(chapters, edition):
+    """[{'kind', 'anchor', 'caption'}] of the captioned figures and tables, in reading order.
+
+    The anchors are those the templates give these figures and tables.
+    """
+    found = []
+
+    def walk(blocks):
+        for block in blocks or ():
+            if not in_edition(block, edition):
+                continue
+            kind = block['type']
+            if kind == 'figure':
+                found.append(('figure', f'figure-{block["figure"]}', block['caption']))
+            elif kind == 'participation':
+                found.extend([('figure', 'figure-participation', block['caption']),
+                              ('table', 'table-participation', block['table_caption']),
+                              ('table', 'table-interviews', block['groups_caption'])])
+            elif kind == 'regional_table':
+                found.append(('table', 'table-regional-support', block['caption']))
+            elif kind == 'crossref_table':
+                found.append(('table', 'table-cross-references', block['caption']))
+            walk(block.get('blocks'))
+
+    for chapter in chapters:
+        if in_edition(chapter, edition):
+            walk(chapter['blocks'])
+            for finding in chapter['findings'] or ():
+                walk(finding['blocks'])
+    return [{'kind': kind, 'anchor': anchor, 'caption': caption}
+            for kind, anchor, caption in found]
+
+
 def language_names(languages):
     """Each language's name in its own language, as a language switcher shows it."""
     names = {}
@@ -91,6 +161,10 @@ class Renderer:
         self.env.policies['ext.i18n.trimmed'] = True
         self.env.filters['wrap_label'] = wrap_label
         self.env.globals['fonts_for'] = fonts_for
+        self.env.globals['linked_list'] = linked_list
+        self.env.globals['find_blocks'] = find_blocks
+        self.env.filters['key_phrase'] = key_phrase
+        self.env.tests['in_edition'] = in_edition
         self._stylesheet = None
 
     @property
