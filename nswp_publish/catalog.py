@@ -5,13 +5,14 @@ ever committed). Babel's `read_po` merely prints a warning on a syntax error
 unless told otherwise, and counts lines from 0: both are handled here, once.
 """
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, unescape
 from babel.support import Translations
 
 from .errors import CatalogError
@@ -55,10 +56,36 @@ def read_catalog(path, language=None, domain=None):
     except ValueError as error:
         raise CatalogError(f'invalid header: {error}', path, 1,
                            hint='run: python3 build.py update to rewrite the header') from None
+    _restore_previous_ids(catalog)
     if catalog.charset.lower().replace('_', '-') not in ('utf-8', 'utf8'):
         raise CatalogError(f'catalog charset is {catalog.charset}, not UTF-8', path, 1,
                            hint='save it as UTF-8 with "charset=UTF-8" in its header')
     return catalog
+
+
+def _restore_previous_ids(catalog):
+    """Turn `#| msgid` lines back into previous msgids.
+
+    Babel's `read_po` keeps them as translator comments ("| msgid ..."), which
+    `update` would then carry forever; a fuzzy entry keeps its previous msgid,
+    any other entry loses the stale lines.
+    """
+    for message in catalog:
+        kept, previous = [], {}
+        key = None
+        for comment in message.user_comments:
+            match = re.match(r'\|\s*(msgid_plural|msgid|msgctxt)?\s*(".*")\s*$', comment)
+            if not match:
+                kept.append(comment)
+                continue
+            key = match.group(1) or key
+            if key:
+                previous[key] = previous.get(key, '') + unescape(match.group(2))
+        if len(kept) != len(message.user_comments):
+            message.user_comments = kept
+            if message.fuzzy and 'msgid' in previous:
+                message.previous_id = [previous['msgid']] + (
+                    [previous['msgid_plural']] if 'msgid_plural' in previous else [])
 
 
 @dataclass(frozen=True)
@@ -132,6 +159,12 @@ def update_catalog(template, path, language):
     return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
 
 
+def is_translated(entry):
+    """Whether an entry has a translation: every plural form of it, for a plural message."""
+    forms = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
+    return bool(forms) and all(form and str(form).strip() for form in forms)
+
+
 @dataclass(frozen=True)
 class Stats:
     translated: int
@@ -157,10 +190,11 @@ def catalog_stats(catalog, template):
         entry = catalog.get(message.id, context=message.context)
         if entry is not None and entry.fuzzy:
             fuzzy += 1
-        elif entry is not None and entry.string and str(entry.string).strip():
+        elif entry is not None and is_translated(entry):
             translated += 1
             continue
         else:
             untranslated += 1
-        words += len(str(message.id).split())
+        source = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        words += len(' '.join(source).split())
     return Stats(translated, fuzzy, untranslated, words)

@@ -96,15 +96,30 @@ def check_catalog(path, language, domain):
     shown = os.path.relpath(path)
     problems = []
     for entry in catalog:
-        if not entry.id or entry.fuzzy or isinstance(entry.id, (list, tuple)):
+        if not entry.id or entry.fuzzy:
             continue
-        if not entry.string:
-            continue
-        for name, text in check_message(str(entry.id), str(entry.string), language):
-            # A translator silences one check on one entry with a flag, as in Weblate.
-            if f'ignore-{name}' not in entry.flags:
-                problems.append(Problem(shown, entry.lineno, name, text))
+        for source, translation in _forms(entry):
+            if not translation:
+                continue
+            for name, text in check_message(source, translation, language):
+                # A translator silences one check on one entry with a flag, as in Weblate.
+                if f'ignore-{name}' not in entry.flags:
+                    problems.append(Problem(shown, entry.lineno, name, text))
     return problems
+
+
+def _forms(entry):
+    """(source, translation) pairs of an entry: one, or one per plural form.
+
+    A plural form is checked against the plural source except the first; numbers are
+    compared without %(num)s, which stands for the count in every form.
+    """
+    if not isinstance(entry.id, (list, tuple)):
+        return [(str(entry.id), str(entry.string or ''))]
+    singular, plural = (str(part) for part in entry.id)
+    forms = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
+    return [(singular if index == 0 and len(forms) > 1 else plural, str(form or ''))
+            for index, form in enumerate(forms)]
 
 
 def check_all(project, slugs=None, languages=None):

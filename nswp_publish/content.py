@@ -90,9 +90,15 @@ class Publication:
         return list(iter_messages([self.meta, self.chapters, self.footnotes,
                                    self.acronyms, self.publications]))
 
-    def files(self):
-        """The YAML files this publication is made of."""
-        return sorted(self.folder.glob('*.yaml'))
+    @property
+    def stylesheet(self):
+        """The publication's own stylesheet (applied after the shared one), if it has one."""
+        return self.folder / self.meta['stylesheet'] if self.meta['stylesheet'] else None
+
+    @property
+    def templates_dir(self):
+        """The publication's own templates (searched before the shared ones), if it has any."""
+        return self.folder / self.meta['templates'] if self.meta['templates'] else None
 
 
 def iter_messages(tree, edition=None):
@@ -117,6 +123,8 @@ def iter_messages(tree, edition=None):
 # optional keys written as '?key'. BLOCKS is a list of blocks.
 
 TEXT, NAME, INT, BLOCKS, YEAR_MONTH_SPEC = 'text', 'name', 'int', 'blocks', 'year-month'
+#: A table cell: a number or percentage (formatted per language), or text.
+CELL = 'cell'
 
 BLOCK_TYPES = {
     'p': TEXT,
@@ -134,6 +142,7 @@ BLOCK_TYPES = {
     'executive_summary': {'findings_title': TEXT, 'recommendations_title': TEXT},
     'regional_table': {'caption': TEXT},
     'crossref_table': {'caption': TEXT},
+    'table': {'caption': TEXT, 'header': [TEXT], 'rows': [[CELL]]},
 }
 #: Where a chapter stands in the full edition: before the contents' main matter, in it, or after.
 PARTS = ('front', 'main', 'annex')
@@ -148,6 +157,7 @@ FILE_SCHEMAS = {
         'languages': [NAME], 'chapters': [NAME], 'footnotes': NAME, 'acronyms': NAME,
         'publications': NAME, '?output_name': NAME,
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
+        '?stylesheet': NAME, '?templates': NAME,
     },
     'chapter': {
         'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
@@ -180,6 +190,11 @@ class _Reader:
                 self.fail(f'{where}: expected a name, got {_describe(value)}', value,
                           parent_line=line)
             return str(value)
+        if spec == CELL:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) or (
+                    isinstance(value, str) and value.endswith('%')):
+                return self.datum(value, where, line)
+            return self.text(value, where, line)
         if spec == INT:
             if not isinstance(value, int) or isinstance(value, bool):
                 self.fail(f'{where}: expected a whole number, got {_describe(value)}', value,
@@ -375,6 +390,11 @@ def load_publication(folder):
                 raise ContentError(f'unknown {key[:-1]} "{value}"', meta_path, key_lines[key],
                                    hint=f'expected some of: {", ".join(allowed)}')
     meta['output_name'] = meta['output_name'] or f'nswp-{meta["slug"]}'
+
+    for key in ('stylesheet', 'templates'):
+        if meta[key] and not (folder / meta[key]).exists():
+            raise ContentError(f'{key} "{meta[key]}" does not exist in {folder.name}/',
+                               meta_path, key_lines[key], hint='create it or fix the name')
 
     def part(name, role, key):
         path = folder / name
