@@ -162,7 +162,8 @@ FILE_SCHEMAS = {
     'chapter': {
         'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
         '?findings': [{'headline': TEXT, 'blocks': BLOCKS}],
-        '?recommendations': [{'text': TEXT, '?questions': [TEXT], '?answers': [INT]}],
+        '?recommendations': [{'?headline': TEXT, 'text': TEXT, '?questions': [TEXT],
+                              '?answers': [INT]}],
     },
     'footnotes': {'footnotes': {'*': TEXT}},
     'acronyms': {'acronyms': {'*': TEXT}},

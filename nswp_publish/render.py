@@ -5,7 +5,6 @@ footnotes inline) and 'web' (a standalone page, styles inlined, notes at the
 end). Interface text in templates comes from the shared `messages` catalog,
 escaped here because Jinja's i18n extension would otherwise trust it as HTML.
 """
-import re
 import traceback
 from pathlib import Path
 
@@ -71,15 +70,6 @@ def wrap_label(text, width, language):
 def in_edition(node, edition):
     """Jinja test: a chapter or block without `editions` is in every edition."""
     return not node['editions'] or edition in node['editions']
-
-
-def key_phrase(text):
-    """The bold key phrase of a message (a recommendation's), capitalised, as safe HTML."""
-    match = re.search(r'<strong>(.*?)</strong>', str(text.html))
-    if not match:
-        return text.html
-    phrase = match.group(1)
-    return Markup(phrase[:1].upper() + phrase[1:])
 
 
 def linked_list(numbers, anchor_prefix, language):
@@ -163,7 +153,6 @@ class Renderer:
         self.env.globals['fonts_for'] = fonts_for
         self.env.globals['linked_list'] = linked_list
         self.env.globals['find_blocks'] = find_blocks
-        self.env.filters['key_phrase'] = key_phrase
         self.env.tests['in_edition'] = in_edition
         self._stylesheet = None
 

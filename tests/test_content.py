@@ -31,7 +31,7 @@ def test_strategic_review_loads():
 
 
 @pytest.mark.parametrize('text, line, fragment', [
-    ('chapter: intro\ntitle: "unclosed\n', 3, 'invalid YAML'),
+    ('chapter: intro\ntitle: "unclosed\n', 2, 'invalid YAML: while scanning a quoted scalar'),
     ('chapter: intro\ntitle: A\ntitle: B\nblocks: []\n', 3, 'duplicate key "title" (first on line 2)'),
     ('chapter: intro\ntitle: A\nblocks:\n  - p: x\n    colour: red\n', 5,
      'a block needs exactly one of'),
