@@ -15,7 +15,7 @@ from .pipeline import FORMATS, BuildRequest, Builder, Project
 from .pdf import PDF_VARIANTS
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -40,7 +40,7 @@ def make_parser():
         prog='build.py',
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
-        epilog='Commands: build (default), extract, update, stats, check, test. '
+        epilog='Commands: build (default), extract, update, stats, check, new, test. '
                'Run "build.py COMMAND --help" for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
@@ -71,6 +71,10 @@ def make_parser():
 
     check = commands.add_parser('check', help='check translations against their source')
     _add_selection(check)
+
+    new = commands.add_parser('new', help='create a new publication that builds at once')
+    new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')
+    new.add_argument('--title', required=True, help='the publication\'s title, in English')
 
     commands.add_parser('test', help='run the test suite (extra arguments go to pytest)',
                         add_help=False)
@@ -159,4 +163,5 @@ COMMAND_FUNCTIONS = {
     'update': _workflow('run_update'),
     'stats': _workflow('run_stats'),
     'check': _workflow('run_check'),
+    'new': _workflow('run_new'),
 }

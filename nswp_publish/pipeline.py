@@ -129,15 +129,24 @@ class Builder:
 
     def __init__(self, project):
         self.project = project
-        self.renderer = Renderer([project.templates_dir])
+        self._renderers = {}
         self._pdf_writer = None
+
+    def renderer(self, publication):
+        """The Jinja environment of one publication: its own templates first, then the shared."""
+        if publication.slug not in self._renderers:
+            folders = [publication.templates_dir] if publication.templates_dir else []
+            self._renderers[publication.slug] = Renderer([*folders, self.project.templates_dir])
+        return self._renderers[publication.slug]
 
     @property
     def pdf_writer(self):
         if self._pdf_writer is None:
             from .pdf import PdfWriter
             from .pdf import CMYK_PROFILE
+            # Shared assets, each publication's own assets, and the press's colour profile.
             self._pdf_writer = PdfWriter([self.project.templates_dir / 'assets',
+                                          *self.project.content_dir.glob('*/assets'),
                                           CMYK_PROFILE.parent])
         return self._pdf_writer
 
@@ -157,16 +166,20 @@ class Builder:
 
     def render_html(self, publication, language, edition, medium, document, interface):
         """The HTML of one edition in one language, for the 'print' or 'web' medium."""
-        return self.renderer.render(
+        return self.renderer(publication).render(
             f'{edition}.html', interface, pub=document, lang=language, edition=edition,
-            medium=medium, stylesheet=self.stylesheet, created=publication_date(publication),
+            medium=medium, stylesheet=self.stylesheet(publication),
+            created=publication_date(publication),
             language_names=language_names(publication.languages),
             value=functools.partial(format_value, locale=language),
             figures_and_tables=figures_and_tables(document['chapters'], edition))
 
-    @property
-    def stylesheet(self):
-        return (self.project.templates_dir / 'assets' / 'report.css').read_text('utf-8')
+    def stylesheet(self, publication):
+        """The shared stylesheet, then the publication's own (colours, cover), if any."""
+        sheets = [self.project.templates_dir / 'assets' / 'report.css']
+        if publication.stylesheet:
+            sheets.append(publication.stylesheet)
+        return '\n'.join(sheet.read_text('utf-8') for sheet in sheets)
 
     def build(self, request):
         """Build every output the request names; returns one `Result` per file."""

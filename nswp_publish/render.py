@@ -115,6 +115,8 @@ def figures_and_tables(chapters, edition):
                 found.append(('table', 'table-regional-support', block['caption']))
             elif kind == 'crossref_table':
                 found.append(('table', 'table-cross-references', block['caption']))
+            elif kind == 'table' and block['id']:
+                found.append(('table', block['id'], block['caption']))
             walk(block.get('blocks'))
 
     for chapter in chapters:
@@ -139,9 +141,17 @@ class Renderer:
     """One Jinja environment for every document a process renders."""
 
     def __init__(self, template_dirs=(TEMPLATES,)):
+        """`template_dirs`: searched in order, a publication's own folder before the shared one.
+
+        The last (shared) folder is also reachable as "base/NAME", so a publication's
+        `summary.html` can `{% extends "base/summary.html" %}` and override its blocks.
+        """
         self.template_dirs = [Path(folder) for folder in template_dirs]
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(folder) for folder in self.template_dirs]),
+            loader=jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader([str(folder) for folder in self.template_dirs]),
+                jinja2.PrefixLoader({'base': jinja2.FileSystemLoader(str(self.template_dirs[-1]))}),
+            ]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             extensions=['jinja2.ext.i18n', 'jinja2.ext.do'],

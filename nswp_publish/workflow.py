@@ -8,6 +8,7 @@ import os
 from . import content
 from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
 from .errors import UsageError
+from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
                       write_if_changed)
 
@@ -55,6 +56,75 @@ def stats_all(project, slugs=None, languages=None):
             catalog = read_catalog(po_path(project.locales_dir, language, domain), language, domain)
             rows.append((domain, language, catalog_stats(catalog, template)))
     return rows
+
+
+SKELETON_PUBLICATION = """\
+# {title}: publication metadata. The schema is in content/README.md.
+# English source text; translations live in locales/<lang>/LC_MESSAGES/{slug}.po
+slug: {slug}
+title: "{title}"
+subtitle: "{title}"
+short_title: "{title}"
+label:
+  summary: Summary
+  full: Full report
+author: NSWP
+author_role: Global Network of Sex Work Projects
+date: "{month}"
+editions: [summary]
+languages: [en, fr, es, ru, zh]
+chapters:
+  - introduction.yaml
+footnotes: footnotes.yaml
+acronyms: acronyms.yaml
+publications: publications.yaml
+"""
+SKELETON_CHAPTER = """\
+# The first chapter of {title}. Each block is one of: p, heading, bullets, numbered, quote,
+# perspective, case_study, figure, table (see content/README.md); add chapters to
+# publication.yaml's "chapters" list.
+chapter: introduction
+title: Introduction
+blocks:
+  - p: "{title}"
+"""
+
+
+def new_publication(project, slug, title):
+    """Create a publication that builds at once: content files and empty catalogs.
+
+    Returns [(path, 'created' | status)] of every file written.
+    """
+    import datetime
+    from .content import SLUG
+    if not SLUG.match(slug):
+        raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"')
+    folder = project.content_dir / slug
+    if folder.exists():
+        raise UsageError(f'{folder} already exists: choose another slug')
+    if not title.strip() or '"' in title or '\\' in title:
+        raise UsageError('--title must be plain text without double quotes')
+    month = datetime.date.today().strftime('%Y-%m')
+    files = {
+        'publication.yaml': SKELETON_PUBLICATION.format(slug=slug, title=title, month=month),
+        'introduction.yaml': SKELETON_CHAPTER.format(title=title),
+        'footnotes.yaml': '# Footnotes: label -> text, cited in any text as [^label].\nfootnotes: {}\n',
+        'acronyms.yaml': '# Acronyms used in the text: acronym -> expansion.\nacronyms: {}\n',
+        'publications.yaml': '# Publications the text cites (see content/README.md).\n'
+                             'publications: []\n',
+    }
+    created = []
+    for name, text in files.items():
+        write_atomic(folder / name, text)
+        created.append((folder / name, 'created'))
+    return created + update_all(project, [slug])
+
+
+def run_new(project, options, print_table):
+    results = new_publication(project, options.slug, options.title)
+    print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
+    print(f'Build it with: python3 build.py --pub {options.slug}')
+    return 0
 
 
 def run_extract(project, options, print_table):
