@@ -15,7 +15,7 @@ from .pipeline import FORMATS, BuildRequest, Builder, Project
 from .pdf import PDF_VARIANTS
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -40,7 +40,7 @@ def make_parser():
         prog='build.py',
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
-        epilog='Commands: build (default), extract, update, stats, check, new, test. '
+        epilog='Commands: build (default), extract, update, stats, check, new, serve, test. '
                'Run "build.py COMMAND --help" for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
@@ -75,6 +75,11 @@ def make_parser():
     new = commands.add_parser('new', help='create a new publication that builds at once')
     new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')
     new.add_argument('--title', required=True, help='the publication\'s title, in English')
+
+    serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
+    serve.add_argument('--lang', action='append', choices=content.LANGUAGES, metavar='LANG',
+                       dest='languages', help='only this language (repeatable)')
+    serve.add_argument('--port', type=int, default=8000, help='port on 127.0.0.1 (default 8000)')
 
     commands.add_parser('test', help='run the test suite (extra arguments go to pytest)',
                         add_help=False)
@@ -137,6 +142,12 @@ def run_build(options):
     return 1 if failed else 0
 
 
+def run_serve(options):
+    from .preview import serve
+    serve(Project(ROOT), options.languages or content.LANGUAGES, options.port)
+    return 0
+
+
 def run_test(options):
     os.chdir(ROOT)
     import pytest
@@ -158,6 +169,7 @@ def _workflow(name):
 
 COMMAND_FUNCTIONS = {
     'build': run_build,
+    'serve': run_serve,
     'test': run_test,
     'extract': _workflow('run_extract'),
     'update': _workflow('run_update'),

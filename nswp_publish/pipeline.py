@@ -172,7 +172,9 @@ class Builder:
             created=publication_date(publication),
             language_names=language_names(publication.languages),
             value=functools.partial(format_value, locale=language),
-            figures_and_tables=figures_and_tables(document['chapters'], edition))
+            figures_and_tables=figures_and_tables(document['chapters'], edition),
+            alternates=[(code, f'../{code}/{publication.output_name}-{edition}-{code}.html')
+                        for code in publication.languages])
 
     def stylesheet(self, publication):
         """The shared stylesheet, then the publication's own (colours, cover), if any."""
