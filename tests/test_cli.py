@@ -43,8 +43,10 @@ def test_template_error_names_template_and_line(project, capsys, monkeypatch):  
     monkeypatch.setattr(cli, 'ROOT', project.root)
     template = project.templates_dir / 'partials' / 'cover.html'
     template.write_text(template.read_text().replace('{{ pub.date }}', '{{ pub.no_such_field }}'))
+    line = template.read_text().splitlines().index(
+        next(row for row in template.read_text().splitlines() if 'no_such_field' in row)) + 1
     assert cli.main(['--format', 'html', '--lang', 'en']) == 1
-    assert 'partials/cover.html:2: template error' in capsys.readouterr().err
+    assert f'partials/cover.html:{line}: template error' in capsys.readouterr().err
 
 
 def test_unwritable_output_is_a_clear_error(project, capsys, monkeypatch):  # noqa: F811

@@ -109,7 +109,7 @@ def test_briefing_note_builds_in_every_language(two_publications, language):
     assert squeeze(number) in pdf.body                                        # Babel numbers
     html = output.with_suffix('.html').read_text()
     assert 'briefing-cover' in html and '#006d77' in html                     # own cover, colours
-    assert 'class="toc"' not in html                                          # summary edition only
+    assert 'id="list-of-figures"' not in html                                 # summary edition only
     assert not (two_publications.output_dir / language / f'nswp-{BRIEF}-full-{language}.pdf').exists()
 
 
