@@ -4,7 +4,6 @@ This module runs under whatever `python3` the user typed, before any dependency
 is installed, so it uses the standard library only. Once `.venv` is ready it
 re-executes `build.py` inside it; later runs pay one stamp comparison and an exec.
 """
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -49,6 +48,7 @@ def _font_families():
 
 def missing_system_packages():
     """Return the Debian packages whose files are not on this machine."""
+    import ctypes.util   # slow to import, and only needed on a first run
     families = None
     missing = []
     for package, (kind, what) in SYSTEM_PACKAGES.items():

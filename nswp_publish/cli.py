@@ -9,10 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import content
+from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
 from .errors import PublishError, UsageError
-from .pipeline import FORMATS, BuildRequest, Builder, Project
-from .pdf import PDF_VARIANTS
+from .project import BuildRequest, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'test')
@@ -30,9 +29,9 @@ def _add_selection(parser, languages=True):
     parser.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
                         help='only this publication (repeatable; default: all in content/)')
     if languages:
-        parser.add_argument('--lang', action='append', choices=content.LANGUAGES,
+        parser.add_argument('--lang', action='append', choices=LANGUAGES,
                             metavar='LANG', dest='languages',
-                            help=f'only this language (repeatable): {", ".join(content.LANGUAGES)}')
+                            help=f'only this language (repeatable): {", ".join(LANGUAGES)}')
 
 
 def make_parser():
@@ -47,15 +46,21 @@ def make_parser():
 
     build = commands.add_parser('build', help='build PDF and HTML (the default command)')
     _add_selection(build)
-    build.add_argument('--edition', action='append', choices=content.EDITIONS,
+    build.add_argument('--edition', action='append', choices=EDITIONS,
                        dest='editions', help='only this edition (repeatable): summary, full')
     build.add_argument('--format', action='append', choices=FORMATS, dest='formats',
                        help='only this format (repeatable): pdf, html')
-    build.add_argument('--pdf', choices=PDF_VARIANTS, default='accessible', dest='pdf_variant',
+    build.add_argument('--pdf', choices=PDF_KINDS, default='accessible', dest='pdf_variant',
                        help='PDF kind: accessible (PDF/UA-1, default), print (PDF/X-4 with '
                             'bleed and crop marks), archive (PDF/A-2u)')
     build.add_argument('--strict', action='store_true',
                        help='fail instead of falling back to English for untranslated text')
+    build.add_argument('--force', action='store_true',
+                       help='rebuild every file, even those whose inputs did not change')
+    build.add_argument('--output', type=Path, default=None, metavar='DIR',
+                       help='write into DIR instead of output/')
+    build.add_argument('--jobs', type=int, default=None, metavar='N',
+                       help='build N files at a time (default: one per core)')
     build.add_argument('--debug', action='store_true', help=argparse.SUPPRESS)
 
     extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
@@ -77,7 +82,7 @@ def make_parser():
     new.add_argument('--title', required=True, help='the publication\'s title, in English')
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
-    serve.add_argument('--lang', action='append', choices=content.LANGUAGES, metavar='LANG',
+    serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',
                        dest='languages', help='only this language (repeatable)')
     serve.add_argument('--port', type=int, default=8000, help='port on 127.0.0.1 (default 8000)')
 
@@ -124,27 +129,65 @@ def main(argv=None):
 
 
 def run_build(options):
+    from .incremental import plan
     request = BuildRequest(
-        languages=tuple(options.languages or content.LANGUAGES),
-        editions=tuple(options.editions or content.EDITIONS),
+        languages=tuple(options.languages or LANGUAGES),
+        editions=tuple(options.editions or EDITIONS),
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))
-    results = Builder(Project(ROOT)).build(request)
-    if not results:
-        raise UsageError('nothing to build: no publication ships in the languages and editions asked for')
-    rows = [(result.status, result.language, result.edition, result.fmt,
-             os.path.relpath(result.path)) for result in results]
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError('--jobs must be 1 or more')
+    project = Project(ROOT, options.output.resolve() if options.output else None)
+    planned = plan(project, request)
+    if planned is None:
+        # Something cheap planning cannot read: the full build names the problem.
+        from .pipeline import Builder
+        results = Builder(project).build(request)
+        current, manifest = [], None
+    else:
+        todo, current, manifest = planned
+        if options.force:
+            todo, current = todo + current, []
+        results = []
+        if todo:
+            from .parallel import build_jobs
+            built = build_jobs(project, request, todo, options.jobs, _progress())
+            for job, result in built.items():
+                (manifest.record if result.status == 'written' else manifest.forget)(job)
+            results = [built[job] for job in todo]
+        manifest.save()
+    if not results and not current:
+        raise UsageError('nothing to build: no publication ships in the languages and editions '
+                         'asked for')
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
+        LOGGER.warning('%s', warning)
+    rows = [('unchanged', job.language, job.edition, job.fmt, os.path.relpath(job.path))
+            for job in current]
+    rows += [(result.status, result.language, result.edition, result.fmt,
+              os.path.relpath(result.path)) for result in results]
     _print_table(('status', 'lang', 'edition', 'format', 'file'), rows)
     failed = [result for result in results if result.status == 'failed']
-    for result in failed:
-        print(f'error: {result.error}', file=sys.stderr)
+    for error in dict.fromkeys(result.error for result in failed):
+        print(f'error: {error}', file=sys.stderr)
     return 1 if failed else 0
+
+
+def _progress():
+    """Progress on a terminal: one line rewritten in place; otherwise nothing extra."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total, result):
+        line = f'[{done}/{total}] {result.status} {os.path.relpath(result.path)}'
+        end = '\n' if done == total else ''
+        print(f'\r\033[K{line}', end=end, file=sys.stderr, flush=True)
+    return show
 
 
 def run_serve(options):
     from .preview import serve
-    serve(Project(ROOT), options.languages or content.LANGUAGES, options.port)
+    serve(Project(ROOT), options.languages or LANGUAGES, options.port)
     return 0
 
 

@@ -12,11 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import markup
+from .choices import EDITIONS, LANGUAGES
 from .errors import ContentError
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
-EDITIONS = ('summary', 'full')
-LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
 SLUG = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*\Z')
 YEAR_MONTH = re.compile(r'(\d{4})-(\d{2})\Z')
 

@@ -5,11 +5,28 @@ installed font (slow) and prints it in whatever face it finds (wrong), so the
 build refuses it before WeasyPrint starts, naming the characters and messages.
 """
 import functools
+import hashlib
+import os
 import subprocess
 import unicodedata
+from pathlib import Path
 
-from .errors import FontError
-from .render import fonts_for
+from .errors import FontError, OutputError
+from .output import write_atomic
+
+CACHE_DIR = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'nswp-publish'
+
+#: The font families each language's text is set in; the stylesheet names the same ones.
+#: SVG figures need them spelled out: WeasyPrint's SVG text does not inherit :lang() rules.
+FONTS = {
+    'zh': {'serif': 'Noto Serif CJK SC', 'sans': 'Noto Sans CJK SC'},
+    None: {'serif': 'Noto Serif', 'sans': 'Noto Sans'},
+}
+
+
+def fonts_for(language):
+    """{'serif': family, 'sans': family} for a language."""
+    return FONTS.get(language, FONTS[None])
 
 
 @functools.lru_cache(maxsize=None)
@@ -31,14 +48,53 @@ def font_file(family):
 
 @functools.lru_cache(maxsize=None)
 def coverage(family):
-    """The set of code points a font family's regular face has glyphs for."""
-    from fontTools.ttLib import TTFont
+    """The set of code points a font family's regular face has glyphs for.
+
+    Reading a CJK font's character map with fontTools takes about half a second,
+    so the answer is kept on disk, keyed by the font file's path, size and time.
+    """
     path, index = font_file(family)
+    stat = os.stat(path)
+    key = hashlib.sha1(f'{path}:{index}:{stat.st_size}:{stat.st_mtime_ns}'.encode()).hexdigest()
+    cached = CACHE_DIR / f'cmap-{key}.txt'
+    try:
+        return frozenset(_decode_ranges(cached.read_text()))
+    except (OSError, ValueError):
+        pass
+    from fontTools.ttLib import TTFont
     font = TTFont(path, fontNumber=index, lazy=True)
     try:
-        return frozenset(font.getBestCmap())
+        points = frozenset(font.getBestCmap())
     finally:
         font.close()
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        write_atomic(cached, _encode_ranges(points))
+    except OutputError:
+        pass                                   # a cache that cannot be written is no error
+    return points
+
+
+def _encode_ranges(points):
+    """Code points as lines "first-last" of consecutive runs (a CJK font: a few hundred lines)."""
+    lines, start, previous = [], None, None
+    for point in sorted(points):
+        if start is None:
+            start = previous = point
+        elif point == previous + 1:
+            previous = point
+        else:
+            lines.append(f'{start:x}-{previous:x}')
+            start = previous = point
+    if start is not None:
+        lines.append(f'{start:x}-{previous:x}')
+    return '\n'.join(lines) + '\n'
+
+
+def _decode_ranges(text):
+    for line in text.split():
+        first, last = line.split('-')
+        yield from range(int(first, 16), int(last, 16) + 1)
 
 
 def missing_characters(text, language):
@@ -62,4 +118,4 @@ def check_coverage(texts, language):
         families = fonts_for(language)
         raise FontError(f'characters not in {families["serif"]} / {families["sans"]}: {listed}',
                         hint='replace them in the translation or content, or add a font that '
-                             'has them to the stylesheet and render.FONTS')
+                             'has them to the stylesheet and fonts.FONTS')

@@ -6,61 +6,22 @@ import datetime
 import functools
 import logging
 import re
-from html import unescape
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
-from . import content
 from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path, read_catalog
 from .errors import CatalogError, PublishError, display_path
 from .extract import INTERFACE_DOMAIN
-from .output import write_atomic
-from .render import Renderer, figures_and_tables, language_names
 from .fonts import check_coverage
+from .output import write_atomic
+from .project import BuildRequest, Project  # noqa: F401  (the pipeline's public API)
+from .render import Renderer, figures_and_tables, language_names
 from .translate import Text, Translator, format_value
 
 LOGGER = logging.getLogger('nswp_publish')
-FORMATS = ('pdf', 'html')
 #: Which rendering of the content each format uses.
 MEDIUM = {'pdf': 'print', 'html': 'web'}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's folders are; tests point one at a temporary copy."""
-
-    root: Path
-    output_root: Path | None = None
-
-    @property
-    def content_dir(self):
-        return self.root / 'content'
-
-    @property
-    def locales_dir(self):
-        return self.root / 'locales'
-
-    @property
-    def templates_dir(self):
-        return self.root / 'templates'
-
-    @property
-    def output_dir(self):
-        return self.output_root or self.root / 'output'
-
-    def publications(self, slugs=None):
-        """Load the publications named by `slugs` (all when None), in slug order."""
-        folders = content.find_publications(self.content_dir)
-        known = {folder.name: folder for folder in folders}
-        for slug in slugs or ():
-            if slug not in known:
-                raise PublishError(f'unknown publication "{slug}"', self.content_dir,
-                                   hint=f'expected one of: {", ".join(known) or "none"}')
-        return [content.load_publication(known[slug]) for slug in (slugs or known)]
-
-    def output_path(self, publication, language, edition, fmt):
-        name = f'{publication.output_name}-{edition}-{language}.{fmt}'
-        return self.output_dir / language / name
 
 
 @dataclass
@@ -71,21 +32,9 @@ class Result:
     language: str
     edition: str
     fmt: str
-    status: str                 # 'written' or 'failed'
+    status: str                 # 'written', 'unchanged' or 'failed'
     error: str | None = None
-    warnings: int = 0
-
-
-@dataclass(frozen=True)
-class BuildRequest:
-    """What to build: the command line's choices."""
-
-    languages: tuple = content.LANGUAGES
-    editions: tuple = content.EDITIONS
-    formats: tuple = FORMATS
-    pdf_variant: str = 'accessible'
-    strict: bool = False
-    publications: tuple = ()
+    warnings: tuple = ()        # messages shown in English, as `file:line: ...` lines
 
 
 def interface_catalog(project, language):
@@ -127,10 +76,13 @@ def iter_texts(tree):
 class Builder:
     """Builds outputs; holds what is worth keeping between documents (templates, fonts)."""
 
-    def __init__(self, project):
+    def __init__(self, project, log_warnings=True):
         self.project = project
+        self.log_warnings = log_warnings
         self._renderers = {}
         self._pdf_writer = None
+        self._publications = {}
+        self._translations = {}
 
     def renderer(self, publication):
         """The Jinja environment of one publication: its own templates first, then the shared."""
@@ -151,18 +103,21 @@ class Builder:
         return self._pdf_writer
 
     def translate(self, publication, language, media, strict=False):
-        """Translate a publication once per medium; returns ({medium: document}, interface, fallbacks)."""
+        """Translate a publication once per medium: ({medium: document}, interface, warnings)."""
         catalog = MessageCatalog.load(self.project.locales_dir, language, publication.domain)
         interface = interface_catalog(self.project, language)
         translators = {medium: Translator(publication, catalog, medium) for medium in media}
         documents = {medium: translator.translate_publication()
                      for medium, translator in translators.items()}
         # Every medium meets the same messages: report the fallbacks once.
-        fallbacks = next(iter(translators.values())).report_fallbacks() if translators else 0
-        if strict and fallbacks:
-            raise CatalogError(f'{fallbacks} messages are untranslated or fuzzy',
+        warnings = next(iter(translators.values())).fallback_warnings() if translators else []
+        if strict and warnings:
+            raise CatalogError(f'{len(warnings)} messages are untranslated or fuzzy',
                                catalog.path, hint='translate them, or build without --strict')
-        return documents, interface, fallbacks
+        if self.log_warnings:
+            for warning in warnings:
+                LOGGER.warning('%s', warning)
+        return documents, interface, warnings
 
     def render_html(self, publication, language, edition, medium, document, interface):
         """The HTML of one edition in one language, for the 'print' or 'web' medium."""
@@ -183,41 +138,52 @@ class Builder:
             sheets.append(publication.stylesheet)
         return '\n'.join(sheet.read_text('utf-8') for sheet in sheets)
 
-    def build(self, request):
-        """Build every output the request names; returns one `Result` per file."""
-        results = []
-        for publication in self.project.publications(request.publications or None):
-            editions = [e for e in request.editions if e in publication.editions]
-            for language in request.languages:
-                if language in publication.languages and editions:
-                    results.extend(self.build_language(publication, language, editions, request))
-        return results
+    def publication(self, slug):
+        """A publication loaded once per build (a worker builds several of its files)."""
+        if slug not in self._publications:
+            self._publications[slug] = self.project.publications([slug])[0]
+        return self._publications[slug]
 
-    def build_language(self, publication, language, editions, request):
-        """Build the requested editions and formats of one publication in one language."""
-        outputs = [(edition, fmt, self.project.output_path(publication, language, edition, fmt))
-                   for edition in editions for fmt in request.formats]
+    def build(self, request):
+        """Build every output the request names, in this process; one `Result` per file."""
+        self._publications = {pub.slug: pub
+                              for pub in self.project.publications(request.publications or None)}
+        self._translations.clear()
+        return [self.build_one(publication, language, edition, fmt, request)
+                for publication in self._publications.values()
+                for language, edition, fmt in outputs_of(publication, request)]
+
+    def build_one(self, publication, language, edition, fmt, request):
+        """Build one output file; a user's error becomes a failed `Result`."""
+        path = self.project.output_path(publication, language, edition, fmt)
         try:
-            documents, interface, fallbacks = self.translate(
-                publication, language, {MEDIUM[fmt] for fmt in request.formats}, request.strict)
-        except PublishError as error:
-            return [Result(path, language, edition, fmt, 'failed', str(error))
-                    for edition, fmt, path in outputs]
-        results = []
-        for edition, fmt, path in outputs:
+            documents, interface, warnings = self.translated(publication, language, request)
             medium = MEDIUM[fmt]
-            try:
-                html = self.render_html(publication, language, edition, medium,
-                                        documents[medium], interface)
-                if fmt == 'pdf':
-                    check_glyphs(documents[medium], html, language, edition)
-                    data = self.pdf_writer.write(html, request.pdf_variant,
-                                                 identifier=path.name, source=publication.folder)
-                else:
-                    data = html.encode('utf-8')
-                write_atomic(path, data)
-                results.append(Result(path, language, edition, fmt, 'written',
-                                      warnings=fallbacks))
-            except PublishError as error:
-                results.append(Result(path, language, edition, fmt, 'failed', str(error)))
-        return results
+            html = self.render_html(publication, language, edition, medium, documents[medium],
+                                    interface)
+            if fmt == 'pdf':
+                check_glyphs(documents[medium], html, language, edition)
+                data = self.pdf_writer.write(html, request.pdf_variant, identifier=path.name,
+                                             source=publication.folder)
+            else:
+                data = html.encode('utf-8')
+            write_atomic(path, data)
+            return Result(path, language, edition, fmt, 'written', warnings=warnings)
+        except PublishError as error:
+            return Result(path, language, edition, fmt, 'failed', str(error))
+
+    def translated(self, publication, language, request):
+        """Both media of one language, translated once per build and reused by every file."""
+        key = (publication.slug, language)
+        if key not in self._translations:
+            self._translations[key] = self.translate(publication, language, MEDIUM.values(),
+                                                     request.strict)
+        return self._translations[key]
+
+
+def outputs_of(publication, request):
+    """(language, edition, format) of each file the request asks of a publication."""
+    return [(language, edition, fmt)
+            for language in request.languages if language in publication.languages
+            for edition in request.editions if edition in publication.editions
+            for fmt in request.formats]

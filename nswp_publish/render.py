@@ -14,25 +14,13 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from .errors import TemplateError
+from .fonts import fonts_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / 'templates'
 ASSETS = TEMPLATES / 'assets'
 STYLESHEET = ASSETS / 'report.css'
 CJK_LANGUAGES = ('zh', 'ja', 'ko')
-#: The font families each language's text is set in; the stylesheet names the same ones.
-#: SVG figures need them spelled out: WeasyPrint's SVG text does not inherit :lang() rules.
-FONTS = {
-    'zh': {'serif': 'Noto Serif CJK SC', 'sans': 'Noto Sans CJK SC'},
-    None: {'serif': 'Noto Serif', 'sans': 'Noto Sans'},
-}
-
-
-def fonts_for(language):
-    """{'serif': family, 'sans': family} for a language."""
-    return FONTS.get(language, FONTS[None])
-
-
 def _escaped(function):
     """Wrap a gettext function so a translation is data, never markup."""
     def wrapper(*args):

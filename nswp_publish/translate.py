@@ -5,7 +5,6 @@ Every `Message` leaf of the content tree becomes a `Text` holding safe HTML
 Untranslated and fuzzy messages fall back to the English source and are
 reported; a translation whose markup differs from its source is an error.
 """
-import logging
 from dataclasses import dataclass
 
 from babel import Locale
@@ -15,9 +14,8 @@ from markupsafe import Markup
 
 from . import markup
 from .content import Message, Percent, YearMonth
-from .errors import CatalogError, ContentError
+from .errors import CatalogError, ContentError, display_path
 
-LOGGER = logging.getLogger('nswp_publish')
 #: Languages whose script has no italics: a translation may drop *emphasis*.
 NO_ITALICS = ('zh', 'ja', 'ko')
 
@@ -140,17 +138,15 @@ class Translator:
             'publications': self.tree(self.publication.publications),
         }
 
-    def report_fallbacks(self):
-        """Log one warning per message shown in English; returns how many there were."""
-        seen = set()
+    def fallback_warnings(self):
+        """One line per message shown in English (untranslated or fuzzy), each named once."""
+        warnings, seen = [], set()
         for message, lookup in self.fallbacks:
-            if id(message) in seen:
-                continue
-            seen.add(id(message))
-            where = f'{message.path}:{message.line}'
-            LOGGER.warning('%s: %s message shown in English: "%s"', where, lookup.status,
-                           _short(message.text))
-        return len(seen)
+            if id(message) not in seen:
+                seen.add(id(message))
+                warnings.append(f'{display_path(message.path)}:{message.line}: {lookup.status} '
+                                f'message shown in English: "{_short(message.text)}"')
+        return tuple(warnings)
 
 
 def _capitalise(text):

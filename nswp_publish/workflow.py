@@ -5,7 +5,7 @@ printer `cli` hands it; the work itself is in functions that return data.
 """
 import os
 
-from . import content
+from .choices import LANGUAGES
 from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
 from .errors import UsageError
 from .output import write_atomic
@@ -15,7 +15,7 @@ from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extr
 
 def domains(project, slugs=None):
     """(domain, languages to translate into, POT catalog) for the interface and each publication."""
-    result = [(INTERFACE_DOMAIN, [lang for lang in content.LANGUAGES if lang != SOURCE_LANGUAGE],
+    result = [(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
                extract_templates(project.templates_dir, project.root))]
     for publication in project.publications(slugs):
         languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]

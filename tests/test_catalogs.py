@@ -66,7 +66,7 @@ def test_every_language_renders_both_editions_with_no_fallback(language):
     publication = PROJECT.publications([SLUG])[0]
     documents, interface, fallbacks = builder.translate(publication, language, {'print', 'web'},
                                                         strict=True)
-    assert fallbacks == 0
+    assert fallbacks == ()
     for edition in ('summary', 'full'):
         html = builder.render_html(publication, language, edition, 'print',
                                    documents['print'], interface)

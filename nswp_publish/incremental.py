@@ -1,0 +1,141 @@
+"""Incremental builds: an output is rebuilt only when something it depends on changed.
+
+Each output's inputs are hashed: its publication's folder, its language's
+catalogs (the publication's and the shared one), the templates and styles, the
+fonts a PDF embeds, the tool itself (its code and pinned dependencies) and the
+build options. `output/.build-manifest.json` remembers the hash each file was
+built from. Planning imports nothing heavy (no WeasyPrint, Jinja or Babel), so
+a build with nothing to do answers at once.
+"""
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .output import write_atomic
+
+MANIFEST_NAME = '.build-manifest.json'
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to build (or found current)."""
+
+    slug: str
+    language: str
+    edition: str
+    fmt: str
+    path: Path
+    digest: str
+
+
+def _hash_files(paths, root):
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(os.path.relpath(path, root).encode() + b'\0')
+        digest.update(path.read_bytes() + b'\0')
+    return digest.hexdigest()
+
+
+def _files(folder, pattern='**/*'):
+    return [path for path in Path(folder).glob(pattern) if path.is_file()]
+
+
+class Manifest:
+    """What each output was built from."""
+
+    def __init__(self, output_dir):
+        self.path = Path(output_dir) / MANIFEST_NAME
+        try:
+            data = json.loads(self.path.read_text('utf-8'))
+        except (OSError, ValueError):
+            data = {}
+        self.outputs = data.get('outputs', {})
+        self.fonts = data.get('fonts', {})
+        self.publications = data.get('publications', {})   # slug -> digest last validated
+
+    def key(self, path):
+        return os.path.relpath(path, self.path.parent)
+
+    def is_current(self, job):
+        return self.outputs.get(self.key(job.path)) == job.digest and job.path.exists()
+
+    def record(self, job):
+        self.outputs[self.key(job.path)] = job.digest
+
+    def forget(self, job):
+        self.outputs.pop(self.key(job.path), None)
+
+    def save(self):
+        """Write the manifest if it changed (a build with nothing to do writes nothing)."""
+        data = {'outputs': dict(sorted(self.outputs.items())), 'fonts': self.fonts,
+                'publications': self.publications}
+        text = json.dumps(data, indent=1, ensure_ascii=False) + '\n'
+        try:
+            if self.path.read_text('utf-8') == text:
+                return
+        except OSError:
+            pass
+        write_atomic(self.path, text)
+
+
+def _font_digest(language, manifest):
+    """The embedded fonts' files (size and time); fontconfig is asked only once."""
+    from .fonts import font_file, fonts_for
+    parts = []
+    for family in sorted(set(fonts_for(language).values())):
+        known = manifest.fonts.get(family)
+        if not known or not os.path.exists(known[0]):
+            known = manifest.fonts[family] = list(font_file(family))
+        stat = os.stat(known[0])
+        parts.append(f'{family}:{known[0]}:{known[1]}:{stat.st_size}:{stat.st_mtime_ns}')
+    return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
+
+
+def plan(project, request):
+    """([jobs to build], [jobs already current], manifest), or None for an unknown
+    `--pub` (the full build then names it). A publication whose files changed since the
+    last build is checked by the full loader, which raises its errors."""
+    manifest = Manifest(project.output_dir)
+    # The tool: its code and its pinned dependencies (WeasyPrint's version among them).
+    tool = _hash_files([*_files(PACKAGE, '*.py'), *_files(PACKAGE.parent, 'pyproject.toml')],
+                       PACKAGE.parent)
+    templates = _hash_files(_files(project.templates_dir), project.root)
+    folders = sorted(path.parent for path in project.content_dir.glob('*/publication.yaml'))
+    if request.publications:
+        known = {folder.name for folder in folders}
+        if set(request.publications) - known:
+            return None
+        folders = [folder for folder in folders if folder.name in request.publications]
+    todo, current, fonts = [], [], {}
+    for folder in folders:
+        content = _hash_files(_files(folder), project.root)
+        if manifest.publications.get(folder.name) != content:
+            # Changed since it was last checked: the full loader checks it (and raises).
+            from .content import load_publication
+            load_publication(folder)
+            manifest.publications[folder.name] = content
+        meta = yaml.safe_load((folder / 'publication.yaml').read_text('utf-8'))
+        slug, languages, editions = meta['slug'], meta['languages'], meta['editions']
+        output_name = meta.get('output_name') or f'nswp-{slug}'
+        for language in (lang for lang in request.languages if lang in languages):
+            catalogs = _hash_files(
+                [path for domain in (slug, 'messages')
+                 if (path := project.locales_dir / language / 'LC_MESSAGES' / f'{domain}.po')
+                 .exists()], project.root)
+            for edition in (edition for edition in request.editions if edition in editions):
+                for fmt in request.formats:
+                    if fmt == 'pdf' and language not in fonts:
+                        fonts[language] = _font_digest(language, manifest)
+                    inputs = [tool, templates, content, catalogs, fonts.get(language, '')
+                              if fmt == 'pdf' else '', language, edition, fmt,
+                              request.pdf_variant if fmt == 'pdf' else '', request.strict]
+                    digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+                    path = project.output_dir / language / f'{output_name}-{edition}-{language}.{fmt}'
+                    job = Job(slug, language, edition, fmt, path, digest)
+                    (current if manifest.is_current(job) else todo).append(job)
+    return todo, current, manifest

@@ -1,0 +1,72 @@
+"""Incremental and parallel builds: only what changed is rebuilt, in a pool of processes,
+with the same bytes as a build in one process."""
+import json
+
+from nswp_publish import cli
+from nswp_publish.incremental import MANIFEST_NAME, plan
+from nswp_publish.parallel import build_jobs
+from nswp_publish.pipeline import BuildRequest, Builder, Project
+
+from test_workflow import project, set_translations  # noqa: F401  (fixture)
+
+
+def statuses(capsys):
+    rows = capsys.readouterr().out.splitlines()[1:]
+    return {(row.split()[1], row.split()[3]): row.split()[0] for row in rows}
+
+
+def test_only_changed_outputs_are_rebuilt(project, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--format', 'html']) == 0
+    assert set(statuses(capsys).values()) == {'written'}
+    assert cli.main(['--format', 'html']) == 0                 # nothing changed
+    assert set(statuses(capsys).values()) == {'unchanged'}
+
+    set_translations(project, 'fr', 'brief', {'Introduction': 'Avant-propos'})
+    assert cli.main(['--format', 'html']) == 0                 # a catalog: its language only
+    assert statuses(capsys) == {('en', 'html'): 'unchanged', ('fr', 'html'): 'written'}
+
+    css = project.templates_dir / 'assets' / 'report.css'
+    css.write_text(css.read_text() + '\nh1 { letter-spacing: 0.01em; }\n')
+    assert cli.main(['--format', 'html']) == 0                 # styles: everything
+    assert set(statuses(capsys).values()) == {'written'}
+
+    assert cli.main(['--format', 'html', '--force']) == 0      # --force: everything
+    assert set(statuses(capsys).values()) == {'written'}
+    manifest = json.loads((project.output_dir / MANIFEST_NAME).read_text())
+    assert sorted(manifest['outputs']) == ['en/nswp-brief-summary-en.html',
+                                           'fr/nswp-brief-summary-fr.html']
+
+
+def test_deleted_output_and_changed_options_are_rebuilt(project, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--lang', 'en', '--format', 'pdf']) == 0
+    capsys.readouterr()
+    pdf = project.output_dir / 'en' / 'nswp-brief-summary-en.pdf'
+    pdf.unlink()
+    assert cli.main(['--lang', 'en', '--format', 'pdf']) == 0
+    assert statuses(capsys) == {('en', 'pdf'): 'written'}
+    assert cli.main(['--lang', 'en', '--format', 'pdf', '--pdf', 'archive']) == 0
+    assert statuses(capsys) == {('en', 'pdf'): 'written'}
+
+
+def test_a_failed_output_is_not_recorded(project, capsys, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    set_translations(project, 'fr', 'brief', {'Introduction': 'Intro 𓀀'})
+    assert cli.main(['--format', 'pdf']) == 1
+    assert statuses(capsys)[('fr', 'pdf')] == 'failed'
+    assert cli.main(['--format', 'pdf']) == 1                  # tried again, still failing
+    assert statuses(capsys) == {('en', 'pdf'): 'unchanged', ('fr', 'pdf'): 'failed'}
+
+
+def test_parallel_build_gives_the_same_bytes(project, tmp_path):  # noqa: F811
+    request = BuildRequest(languages=('en', 'fr'))
+    sequential = Builder(project).build(request)
+    parallel_project = Project(project.root, tmp_path / 'parallel')
+    todo, current, _ = plan(parallel_project, request)
+    assert not current and len(todo) == 4
+    results = build_jobs(parallel_project, request, todo, workers=2)
+    assert all(result.status == 'written' for result in results.values())
+    for result in sequential:
+        twin = parallel_project.output_dir / result.path.relative_to(project.output_dir)
+        assert twin.read_bytes() == result.path.read_bytes(), twin
