@@ -90,21 +90,27 @@ def check_message(source, translation, language):
             for text in check(source, translation, language)]
 
 
+def check_entry(entry, language):
+    """[(check name, message)] for one catalog entry, every plural form of it included."""
+    problems = []
+    for source, translation in _forms(entry):
+        if translation:
+            problems.extend(
+                (name, text) for name, text in check_message(source, translation, language)
+                # A translator silences one check on one entry with a flag, as in Weblate.
+                if f'ignore-{name}' not in entry.flags)
+    return problems
+
+
 def check_catalog(path, language, domain):
     """Every problem of one `.po` file; fuzzy and untranslated entries are not checked."""
     catalog = read_catalog(path, language, domain)
     shown = os.path.relpath(path)
     problems = []
     for entry in catalog:
-        if not entry.id or entry.fuzzy:
-            continue
-        for source, translation in _forms(entry):
-            if not translation:
-                continue
-            for name, text in check_message(source, translation, language):
-                # A translator silences one check on one entry with a flag, as in Weblate.
-                if f'ignore-{name}' not in entry.flags:
-                    problems.append(Problem(shown, entry.lineno, name, text))
+        if entry.id and not entry.fuzzy:
+            problems.extend(Problem(shown, entry.lineno, name, text)
+                            for name, text in check_entry(entry, language))
     return problems
 
 

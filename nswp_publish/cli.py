@@ -14,7 +14,7 @@ from .errors import PublishError, UsageError
 from .project import BuildRequest, Project
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -39,7 +39,8 @@ def make_parser():
         prog='build.py',
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
-        epilog='Commands: build (default), extract, update, stats, check, new, serve, test. '
+        epilog='Commands: build (default), extract, update, stats, check, new, serve, proof, '
+               'test. '
                'Run "build.py COMMAND --help" for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
@@ -80,6 +81,14 @@ def make_parser():
     new = commands.add_parser('new', help='create a new publication that builds at once')
     new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')
     new.add_argument('--title', required=True, help='the publication\'s title, in English')
+
+    proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
+    proof.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
+                       help='only this publication (repeatable)')
+    proof.add_argument('--lang', action='append', choices=LANGUAGES[1:], metavar='LANG',
+                       dest='languages', required=True, help='the language to proof (repeatable)')
+    proof.add_argument('--edition', action='append', choices=EDITIONS, dest='editions',
+                       help='only this edition (default: all)')
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
     serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',
@@ -185,6 +194,22 @@ def _progress():
     return show
 
 
+def run_proof(options):
+    from .pipeline import Builder
+    from .proof import STATUSES, write_proof
+    project = Project(ROOT)
+    builder = Builder(project)
+    rows = []
+    for publication in project.publications(options.publications):
+        for language in options.languages:
+            for edition in options.editions or publication.editions:
+                if language in publication.languages and edition in publication.editions:
+                    path, counts = write_proof(builder, publication, language, edition)
+                    rows.append((*(counts[s] for s in STATUSES), os.path.relpath(path)))
+    _print_table((*STATUSES, 'file'), rows)
+    return 0
+
+
 def run_serve(options):
     from .preview import serve
     serve(Project(ROOT), options.languages or LANGUAGES, options.port)
@@ -213,6 +238,7 @@ def _workflow(name):
 COMMAND_FUNCTIONS = {
     'build': run_build,
     'serve': run_serve,
+    'proof': run_proof,
     'test': run_test,
     'extract': _workflow('run_extract'),
     'update': _workflow('run_update'),
