@@ -34,8 +34,8 @@ def test_proof_shows_each_state(project):  # noqa: F811
     }, fuzzy={SENTENCE})
     builder = Builder(project)
     publication = project.publications()[0]
-    rows = {row.content_place.rsplit('/', 1)[-1]: row
-            for row in proof_rows(project, publication, 'fr', 'summary')}
+    all_rows = proof_rows(project, publication, 'fr', 'summary')
+    rows = {row.content_place.rsplit('/', 1)[-1]: row for row in all_rows}
     assert rows['intro.yaml:2'].status == 'translated'
     assert rows['intro.yaml:5'].status == 'fuzzy'
     assert '<del>' in rows['intro.yaml:5'].translation_html
@@ -49,7 +49,7 @@ def test_proof_shows_each_state(project):  # noqa: F811
     assert path.name == 'nswp-brief-summary-proof-fr.pdf'
     # The sentence and its msgctxt twin (intro.yaml:8) were both set, both fuzzy.
     assert rows['intro.yaml:8'].status == 'fuzzy'
-    assert counts == {'translated': 1, 'fuzzy': 2, 'untranslated': len(rows) - 4, 'failing': 1}
+    assert counts == {'translated': 1, 'fuzzy': 2, 'untranslated': len(all_rows) - 4, 'failing': 1}
     text = squeeze(PdfText(path).reader.pages[0].extract_text())
     for label in ('1translated', '2fuzzy', '1failing', 'fuzzy:thebuildshowstheEnglish',
                   'LeNSWPcompte', 'intro.yaml:5'):
