@@ -77,6 +77,8 @@ def make_parser():
 
     check = commands.add_parser('check', help='check translations against their source')
     _add_selection(check)
+    check.add_argument('--outputs', action='store_true',
+                       help='instead, compare the built editions of all languages')
 
     new = commands.add_parser('new', help='create a new publication that builds at once')
     new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')

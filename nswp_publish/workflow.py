@@ -156,6 +156,8 @@ def run_stats(project, options, print_table):
 
 
 def run_check(project, options, print_table):
+    if options.outputs:
+        return run_compare(project, options, print_table)
     from .checks import check_all
     problems = check_all(project, options.publications, options.languages)
     for problem in problems:
@@ -163,3 +165,24 @@ def run_check(project, options, print_table):
     errors = sum(1 for problem in problems if problem.severity == 'error')
     print(f'{errors} errors, {len(problems) - errors} warnings')
     return 1 if errors else 0
+
+
+def run_compare(project, options, print_table):
+    """`check --outputs`: the built editions of every language against the English."""
+    from .choices import EDITIONS
+    from .compare import compare_outputs
+    failed = 0
+    for publication in project.publications(options.publications):
+        languages = [lang for lang in publication.languages
+                     if lang != SOURCE_LANGUAGE and (not options.languages
+                                                     or lang in options.languages)]
+        editions = [edition for edition in EDITIONS if edition in publication.editions]
+        differences, pages = compare_outputs(project, publication, languages, editions)
+        for difference in differences:
+            print(difference)
+        failed += len(differences)
+        print_table(('pages', *(lang for lang in ['en', *languages])),
+                    [(edition, *(pages.get((lang, edition)) or '-'
+                                 for lang in ['en', *languages])) for edition in editions])
+    print(f'{failed} differences')
+    return 1 if failed else 0
