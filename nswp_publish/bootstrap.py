@@ -24,6 +24,8 @@ SYSTEM_PACKAGES = {
     'libharfbuzz-subset0': ('library', 'harfbuzz-subset'),
     'fonts-noto-core': ('fonts', ('Noto Serif', 'Noto Sans')),
     'fonts-noto-cjk': ('fonts', ('Noto Serif CJK SC', 'Noto Sans CJK SC')),
+    # Validates built PDFs in `build.py release`.
+    'qpdf': ('command', 'qpdf'),
     # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
     'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
 }

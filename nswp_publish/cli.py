@@ -14,7 +14,8 @@ from .errors import PublishError, UsageError
 from .project import BuildRequest, Project
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'release',
+            'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -40,7 +41,7 @@ def make_parser():
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
         epilog='Commands: build (default), extract, update, stats, check, new, serve, proof, '
-               'test. '
+               'release, test. '
                'Run "build.py COMMAND --help" for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
@@ -91,6 +92,15 @@ def make_parser():
                        dest='languages', required=True, help='the language to proof (repeatable)')
     proof.add_argument('--edition', action='append', choices=EDITIONS, dest='editions',
                        help='only this edition (default: all)')
+
+    release = commands.add_parser('release', help='the release gate: check and build everything')
+    release.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
+                         help='only this publication (repeatable)')
+    release.add_argument('--draft-below', type=float, default=None, metavar='PERCENT',
+                         help='build a language less complete than PERCENT as a draft, marked '
+                              'on every page, instead of failing the release')
+    release.add_argument('--jobs', type=int, default=None, metavar='N',
+                         help='build N files at a time (default: one per core)')
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
     serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',
@@ -212,6 +222,27 @@ def run_proof(options):
     return 0
 
 
+def run_release(options):
+    from .release import CHECKS, run_release as release, write_report
+    project = Project(ROOT)
+    reports = release(project, options.publications, options.draft_below, options.jobs,
+                      _progress())
+    failed = False
+    for slug, languages in reports.items():
+        print(slug)
+        _print_table(('lang', '%', *CHECKS), [
+            (report.language, f'{report.percent:.0f}', *(report.results.get(check, '-')
+                                                        for check in CHECKS))
+            for report in languages])
+        for report in languages:
+            for check, text in report.problems:
+                print(f'{report.language}: [{check}] {text}', file=sys.stderr)
+            failed |= report.failed
+    print(f'report: {os.path.relpath(write_report(project, reports))}')
+    print('release: FAILED' if failed else 'release: ready')
+    return 1 if failed else 0
+
+
 def run_serve(options):
     from .preview import serve
     serve(Project(ROOT), options.languages or LANGUAGES, options.port)
@@ -241,6 +272,7 @@ COMMAND_FUNCTIONS = {
     'build': run_build,
     'serve': run_serve,
     'proof': run_proof,
+    'release': run_release,
     'test': run_test,
     'extract': _workflow('run_extract'),
     'update': _workflow('run_update'),

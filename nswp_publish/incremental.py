@@ -133,7 +133,8 @@ def plan(project, request):
                         fonts[language] = _font_digest(language, manifest)
                     inputs = [tool, templates, content, catalogs, fonts.get(language, '')
                               if fmt == 'pdf' else '', language, edition, fmt,
-                              request.pdf_variant if fmt == 'pdf' else '', request.strict]
+                              request.pdf_variant if fmt == 'pdf' else '', request.strict,
+                              request.draft]
                     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
                     path = project.output_dir / language / f'{output_name}-{edition}-{language}.{fmt}'
                     job = Job(slug, language, edition, fmt, path, digest)

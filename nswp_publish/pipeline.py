@@ -119,7 +119,8 @@ class Builder:
                 LOGGER.warning('%s', warning)
         return documents, interface, warnings
 
-    def render_html(self, publication, language, edition, medium, document, interface):
+    def render_html(self, publication, language, edition, medium, document, interface,
+                    draft=False):
         """The HTML of one edition in one language, for the 'print' or 'web' medium."""
         return self.renderer(publication).render(
             f'{edition}.html', interface, pub=document, lang=language, edition=edition,
@@ -129,7 +130,8 @@ class Builder:
             value=functools.partial(format_value, locale=language),
             figures_and_tables=figures_and_tables(document['chapters'], edition),
             alternates=[(code, f'../{code}/{publication.output_name}-{edition}-{code}.html')
-                        for code in publication.languages])
+                        for code in publication.languages],
+            draft=draft)
 
     def stylesheet(self, publication):
         """The shared stylesheet, then the publication's own (colours, cover), if any."""
@@ -160,7 +162,7 @@ class Builder:
             documents, interface, warnings = self.translated(publication, language, request)
             medium = MEDIUM[fmt]
             html = self.render_html(publication, language, edition, medium, documents[medium],
-                                    interface)
+                                    interface, request.draft)
             if fmt == 'pdf':
                 check_glyphs(documents[medium], html, language, edition)
                 data = self.pdf_writer.write(html, request.pdf_variant, identifier=path.name,

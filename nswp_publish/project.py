@@ -58,3 +58,4 @@ class BuildRequest:
     pdf_variant: str = 'accessible'
     strict: bool = False
     publications: tuple = ()
+    draft: bool = False         # mark every page as a draft (release --draft-below)

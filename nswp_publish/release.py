@@ -1,0 +1,205 @@
+"""The release gate: one command that says whether every language is fit to send to donors.
+
+In order: the catalogs are current with the sources, translations pass `check`, every
+character has a glyph, every edition and format builds, the PDFs are valid (qpdf),
+tagged, with language, title and alternative text on every figure, and the built
+editions match the English. One table (language x check), an HTML report, and exit 1
+when any language fails. A language whose catalogs are less complete than
+`--draft-below` is built as a draft, marked on every page, instead of failing.
+"""
+import html
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, read_catalog
+from .checks import check_catalog
+from .choices import EDITIONS, FORMATS
+from .compare import compare_outputs
+from .errors import PublishError
+from .extract import _VOLATILE, catalog_bytes
+from .output import write_atomic
+from .project import BuildRequest
+
+CHECKS = ('complete', 'extracted', 'check', 'glyphs', 'build', 'pdf', 'compare')
+PASS, FAIL, DRAFT, SKIPPED = 'pass', 'FAIL', 'draft', '-'
+
+
+@dataclass
+class LanguageReport:
+    language: str
+    percent: float = 100.0
+    draft: bool = False
+    results: dict = field(default_factory=dict)     # check -> PASS / FAIL / DRAFT / SKIPPED
+    problems: list = field(default_factory=list)    # (check, text)
+
+    def record(self, check, problems):
+        self.problems.extend((check, str(problem)) for problem in problems)
+        if self.results.get(check) != FAIL:
+            self.results[check] = FAIL if problems else PASS
+
+    @property
+    def failed(self):
+        return FAIL in self.results.values()
+
+
+def _catalogs(project, publication, language):
+    from .extract import INTERFACE_DOMAIN
+    return [(domain, po_path(project.locales_dir, language, domain))
+            for domain in (publication.domain, INTERFACE_DOMAIN)]
+
+
+def check_extracted(project, publication, templates_by_domain, language):
+    """The POT files equal a fresh extraction, and the catalog holds every message of it."""
+    from .catalog import pot_path
+    problems = []
+    for domain, path in _catalogs(project, publication, language):
+        template = templates_by_domain[domain]
+        pot = pot_path(project.locales_dir, domain)
+        if not pot.exists() or _VOLATILE.sub(b'', pot.read_bytes()) != _VOLATILE.sub(
+                b'', catalog_bytes(template)):
+            problems.append(f'{os.path.relpath(pot)}: not current with the sources '
+                            f'(run: python3 build.py update)')
+        if language == SOURCE_LANGUAGE:
+            continue
+        catalog = read_catalog(path, language, domain)
+        missing = [m.id for m in template if m.id and catalog.get(m.id, m.context) is None]
+        if missing:
+            problems.append(f'{os.path.relpath(path)}: {len(missing)} messages of the POT are '
+                            f'missing (run: python3 build.py update --lang {language})')
+    return problems
+
+
+def completeness(project, publication, templates_by_domain, language):
+    if language == SOURCE_LANGUAGE:
+        return 100.0
+    stats = [catalog_stats(read_catalog(path, language, domain), templates_by_domain[domain])
+             for domain, path in _catalogs(project, publication, language)]
+    total = sum(s.total for s in stats)
+    return 100.0 * sum(s.translated for s in stats) / total if total else 100.0
+
+
+def validate_pdf(path, language):
+    """Problems of one built PDF: qpdf's structural check, tags, language, title, figures."""
+    from pypdf import PdfReader
+    problems = []
+    shown = os.path.relpath(path)
+    if not shutil.which('qpdf'):
+        return [f'{shown}: qpdf is not installed (run: apt-get install qpdf)']
+    result = subprocess.run(['qpdf', '--check', str(path)], capture_output=True, text=True)
+    if result.returncode not in (0, 3):          # 3: warnings only
+        problems.append(f'{shown}: qpdf --check: {result.stdout.strip().splitlines()[-1:]}')
+    reader = PdfReader(path)
+    root = reader.trailer['/Root']
+    if '/StructTreeRoot' not in root or not root.get('/MarkInfo', {}).get('/Marked'):
+        problems.append(f'{shown}: not a tagged PDF')
+    if str(root.get('/Lang', '')) != language:
+        problems.append(f'{shown}: document language is {root.get("/Lang")!r}, not {language!r}')
+    if not (reader.metadata and reader.metadata.title):
+        problems.append(f'{shown}: no title in the metadata')
+    if '/StructTreeRoot' in root:
+        for figure in _figures(root['/StructTreeRoot']):
+            if not str(figure.get('/Alt', '')).strip():
+                problems.append(f'{shown}: a figure has no alternative text')
+    return problems
+
+
+def _figures(node):
+    node = node.get_object()
+    if isinstance(node, dict):
+        if node.get('/S') == '/Figure':
+            yield node
+        kids = node.get('/K')
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, 'get_object') or isinstance(kid, dict):
+                yield from _figures(kid)
+
+
+def run_release(project, slugs=None, draft_below=None, workers=None, progress=None):
+    """Run every step for every language; returns {slug: [LanguageReport]}."""
+    from .incremental import plan
+    from .parallel import build_jobs
+    from .pipeline import Builder, check_glyphs
+    from .workflow import domains
+    reports = {}
+    builder = Builder(project, log_warnings=False)
+    templates_by_domain = {domain: template for domain, _, template in domains(project, slugs)}
+    for publication in project.publications(slugs):
+        languages = list(publication.languages)
+        by_language = {language: LanguageReport(language) for language in languages}
+        for language, report in by_language.items():
+            report.percent = completeness(project, publication, templates_by_domain, language)
+            report.draft = draft_below is not None and report.percent < draft_below
+            report.results['complete'] = (
+                DRAFT if report.draft else PASS if report.percent == 100.0 else FAIL)
+            if report.results['complete'] == FAIL:
+                report.problems.append(('complete', f'{report.percent:.1f}% translated'))
+            report.record('extracted', check_extracted(project, publication, templates_by_domain,
+                                                       language))
+            report.record('check', [] if language == SOURCE_LANGUAGE else [
+                problem for _, path in _catalogs(project, publication, language)
+                for problem in check_catalog(path, language, path.stem)])
+            glyphs = []
+            try:
+                documents, interface, _ = builder.translate(publication, language, ('print',))
+                for edition in publication.editions:
+                    html_text = builder.render_html(publication, language, edition, 'print',
+                                                    documents['print'], interface)
+                    check_glyphs(documents['print'], html_text, language, edition)
+            except PublishError as error:
+                glyphs.append(error)
+            report.record('glyphs', glyphs)
+        # Build everything; draft languages with the draft mark.
+        for draft in (False, True):
+            chosen = [lang for lang in languages if by_language[lang].draft == draft]
+            if not chosen:
+                continue
+            request = BuildRequest(languages=tuple(chosen), editions=EDITIONS, formats=FORMATS,
+                                   publications=(publication.slug,), draft=draft)
+            todo, current, manifest = plan(project, request)
+            built = build_jobs(project, request, todo, workers, progress) if todo else {}
+            for job, result in built.items():
+                (manifest.record if result.status == 'written' else manifest.forget)(job)
+                if result.status != 'written':
+                    by_language[job.language].problems.append(('build', result.error))
+                    by_language[job.language].results['build'] = FAIL
+            manifest.save()
+            for job in [*todo, *current]:
+                report = by_language[job.language]
+                report.results.setdefault('build', PASS)
+                if job.fmt == 'pdf' and job.path.exists() and report.results['build'] == PASS:
+                    report.record('pdf', validate_pdf(job.path, job.language))
+        differences, _ = compare_outputs(project, publication,
+                                         [lang for lang in languages if lang != SOURCE_LANGUAGE],
+                                         list(publication.editions))
+        for language, report in by_language.items():
+            report.results.setdefault('pdf', SKIPPED)
+            report.record('compare', [d for d in differences if d.language == language])
+        reports[publication.slug] = list(by_language.values())
+    return reports
+
+
+def write_report(project, reports):
+    """output/release-report.html: the table and every problem, for the publications team."""
+    parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+             '<title>Release report</title><style>body{font-family:sans-serif;margin:2rem}'
+             'td,th{border:1px solid #ccc;padding:.3rem .6rem}table{border-collapse:collapse}'
+             '.FAIL{background:#ffebee}.pass{background:#e8f5e9}.draft{background:#fff3e0}'
+             '</style></head><body><h1>Release report</h1>']
+    for slug, languages in reports.items():
+        parts.append(f'<h2>{html.escape(slug)}</h2><table><tr><th>language</th>'
+                     + ''.join(f'<th>{check}</th>' for check in CHECKS) + '</tr>')
+        for report in languages:
+            parts.append(f'<tr><th>{report.language} ({report.percent:.0f}%)</th>' + ''.join(
+                f'<td class="{report.results.get(check, SKIPPED)}">'
+                f'{report.results.get(check, SKIPPED)}</td>' for check in CHECKS) + '</tr>')
+        parts.append('</table><ul>')
+        for report in languages:
+            parts.extend(f'<li>[{report.language}] {html.escape(check)}: {html.escape(text)}</li>'
+                         for check, text in report.problems)
+        parts.append('</ul>')
+    parts.append('</body></html>')
+    path = project.output_dir / 'release-report.html'
+    write_atomic(path, '\n'.join(parts))
+    return path
