@@ -22,7 +22,7 @@ from .extract import _VOLATILE, catalog_bytes
 from .output import write_atomic
 from .project import BuildRequest
 
-CHECKS = ('complete', 'extracted', 'check', 'glyphs', 'build', 'pdf', 'compare')
+CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'compare')
 PASS, FAIL, DRAFT, SKIPPED = 'pass', 'FAIL', 'draft', '-'
 
 
@@ -119,6 +119,7 @@ def _figures(node):
 def run_release(project, slugs=None, draft_below=None, workers=None, progress=None):
     """Run every step for every language; returns {slug: [LanguageReport]}."""
     from .incremental import plan
+    from .leaks import find_leaks
     from .parallel import build_jobs
     from .pipeline import Builder, check_glyphs
     from .workflow import domains
@@ -128,6 +129,11 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
     for publication in project.publications(slugs):
         languages = list(publication.languages)
         by_language = {language: LanguageReport(language) for language in languages}
+        # Text the templates put on the page outside any catalog stays English everywhere.
+        try:
+            leaks = find_leaks(builder, publication)
+        except PublishError as error:       # a broken template: the build reports it too
+            leaks = [error]
         for language, report in by_language.items():
             report.percent = completeness(project, publication, templates_by_domain, language)
             report.draft = draft_below is not None and report.percent < draft_below
@@ -137,6 +143,7 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
                 report.problems.append(('complete', f'{report.percent:.1f}% translated'))
             report.record('extracted', check_extracted(project, publication, templates_by_domain,
                                                        language))
+            report.record('leaks', [] if language == SOURCE_LANGUAGE else leaks)
             report.record('check', [] if language == SOURCE_LANGUAGE else [
                 problem for _, path in _catalogs(project, publication, language)
                 for problem in check_catalog(path, language, path.stem)])

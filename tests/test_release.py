@@ -1,0 +1,104 @@
+"""The release gate: it passes on the shipped report and fails on each kind of problem."""
+import pytest
+
+from nswp_publish import release
+from nswp_publish.catalog import po_path, read_catalog
+from nswp_publish.compare import Difference
+from nswp_publish.extract import catalog_bytes
+from nswp_publish.output import write_atomic
+from nswp_publish.pipeline import Project
+from nswp_publish.workflow import update_all
+
+from conftest import ROOT, SLUG, PdfText, squeeze
+from test_workflow import project  # noqa: F401  (fixture)
+
+
+def translate_all(project, language='fr', change=None):  # noqa: F811
+    """Fill every catalog of `language` with stand-in translations that keep the markup."""
+    for domain in ('brief', 'messages'):
+        path = po_path(project.locales_dir, language, domain)
+        catalog = read_catalog(path, language, domain)
+        for message in catalog:
+            if message.id:
+                if isinstance(message.id, (list, tuple)):
+                    message.string = tuple(f'{form} ({language})' for form in message.id)
+                else:
+                    message.string = f'{message.id} ({language})'
+                if change and message.id in change:
+                    message.string = change[message.id]
+        write_atomic(path, catalog_bytes(catalog))
+
+
+def results(project, **options):  # noqa: F811
+    reports = release.run_release(project, **options)
+    return {report.language: report for report in reports['brief']}
+
+
+def test_release_passes_on_the_shipped_report(tmp_path):
+    reports = release.run_release(Project(ROOT, tmp_path), [SLUG])
+    assert [report.language for report in reports[SLUG]] == ['en', 'fr', 'es', 'ru', 'zh']
+    failed = {report.language: report.problems for report in reports[SLUG] if report.failed}
+    assert failed == {}
+    path = release.write_report(Project(ROOT, tmp_path), reports)
+    assert path.name == 'release-report.html' and 'class="FAIL"' not in path.read_text()
+
+
+def test_a_complete_small_publication_passes(project):  # noqa: F811
+    translate_all(project)
+    assert not results(project)['fr'].failed
+
+
+@pytest.mark.parametrize('kind', ['complete', 'extracted', 'check', 'glyphs', 'build', 'pdf',
+                                  'compare'])
+def test_release_fails_on_each_kind_of_problem(project, monkeypatch, kind):  # noqa: F811
+    translate_all(project)
+    if kind == 'complete':
+        catalog_path = po_path(project.locales_dir, 'fr', 'brief')
+        catalog = read_catalog(catalog_path, 'fr', 'brief')
+        catalog.get('Introduction').string = ''
+        write_atomic(catalog_path, catalog_bytes(catalog))
+    elif kind == 'extracted':
+        chapter = project.content_dir / 'brief' / 'intro.yaml'
+        chapter.write_text(chapter.read_text() + '  - p: "A new paragraph."\n')
+    elif kind == 'check':
+        translate_all(project, change={'Introduction': 'Introduction <b>gras</b>'})
+    elif kind == 'glyphs':
+        translate_all(project, change={'Introduction': 'Introduction 𓀀'})
+    elif kind == 'build':
+        template = project.templates_dir / 'partials' / 'cover.html'
+        template.write_text(template.read_text().replace('{{ pub.date }}', '{{ pub.nothing }}'))
+    elif kind == 'pdf':
+        monkeypatch.setattr(release.shutil, 'which', lambda name: None)
+    elif kind == 'compare':
+        monkeypatch.setattr(release, 'compare_outputs', lambda *args: (
+            [Difference('fr', 'output/fr/x.html', '8 footnotes, the English has 9')], {}))
+    report = results(project)['fr']
+    assert report.failed and report.results[kind] == release.FAIL, report.results
+    assert any(check == kind for check, _ in report.problems)
+
+
+def test_draft_below_marks_every_page_instead_of_failing(project):  # noqa: F811
+    update_all(project)
+    report = results(project, draft_below=90)['fr']      # fr is untranslated: 0%
+    assert report.results['complete'] == release.DRAFT and not report.failed, report.problems
+    pdf = PdfText(project.output_dir / 'fr' / 'nswp-brief-summary-fr.pdf')
+    for page in pdf.reader.pages:
+        assert squeeze('Draft: not for distribution') in squeeze(page.extract_text())
+    english = PdfText(project.output_dir / 'en' / 'nswp-brief-summary-en.pdf')
+    assert 'Draft' not in english.reader.pages[1].extract_text()
+
+
+def test_a_leaked_english_heading_is_caught(project):  # noqa: F811
+    from nswp_publish.leaks import find_leaks
+    from nswp_publish.pipeline import Builder
+    translate_all(project)
+    builder = Builder(project)
+    assert find_leaks(builder, project.publications()[0]) == []
+    chapter = project.templates_dir / 'partials' / 'chapter.html'
+    chapter.write_text(chapter.read_text().replace(
+        '{{ blocks(chapter.blocks) }}', '<h2>Key points</h2>\n  {{ blocks(chapter.blocks) }}', 1))
+    leaks = [str(leak) for leak in find_leaks(Builder(project), project.publications()[0])]
+    assert 'summary edition (print): "Key" is not from a catalog' in leaks
+    assert 'summary edition (web): "points" is not from a catalog' in leaks
+    report = results(project)['fr']
+    assert report.results['leaks'] == release.FAIL and report.failed
