@@ -139,11 +139,12 @@ def gnu_translations(catalog, domain):
     return Translations(buffer, domain)
 
 
-def update_catalog(template, path, language):
+def update_catalog(template, path, language, context=None):
     """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
 
     New messages are added, changed ones matched as fuzzy with their previous
-    msgid kept, removed ones kept as obsolete, translator comments kept.
+    msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
+    message's (msgctxt, msgid) to extra comments for translators (where it appears).
     """
     path = Path(path)
     if path.exists():
@@ -156,6 +157,10 @@ def update_catalog(template, path, language):
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
     catalog.fuzzy = False
+    for message in catalog:
+        if message.id and (message.context, message.id) in (context or {}):
+            message.auto_comments = [*message.auto_comments,
+                                     *context[message.context, message.id]]
     return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
 
 

@@ -41,6 +41,19 @@ def _hash_files(paths, root):
     return digest.hexdigest()
 
 
+def _hash_catalogs(paths, root):
+    """Catalogs, less the comments that cannot change an output (references, notes,
+    where each message appears): so `update` adding those rebuilds nothing."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(os.path.relpath(path, root).encode() + b'\0')
+        for line in path.read_bytes().splitlines(keepends=True):
+            if not line.startswith((b'#.', b'#:', b'#|', b'# ', b'#\n', b'"POT-Creation-Date:',
+                                    b'"PO-Revision-Date:')):
+                digest.update(line)
+    return digest.hexdigest()
+
+
 def _files(folder, pattern='**/*'):
     return [path for path in Path(folder).glob(pattern) if path.is_file()]
 
@@ -123,7 +136,7 @@ def plan(project, request):
         slug, languages, editions = meta['slug'], meta['languages'], meta['editions']
         output_name = meta.get('output_name') or f'nswp-{slug}'
         for language in (lang for lang in request.languages if lang in languages):
-            catalogs = _hash_files(
+            catalogs = _hash_catalogs(
                 [path for domain in (slug, 'messages')
                  if (path := project.locales_dir / language / 'LC_MESSAGES' / f'{domain}.po')
                  .exists()], project.root)

@@ -122,6 +122,9 @@ class Builder:
     def render_html(self, publication, language, edition, medium, document, interface,
                     draft=False):
         """The HTML of one edition in one language, for the 'print' or 'web' medium."""
+        # Message anchors count places within this document only. (Print footnotes were
+        # laid into the text when it was translated; they are not shown again here.)
+        document['places'].clear()
         return self.renderer(publication).render(
             f'{edition}.html', interface, pub=document, lang=language, edition=edition,
             medium=medium, stylesheet=self.stylesheet(publication),

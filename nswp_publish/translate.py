@@ -5,6 +5,7 @@ Every `Message` leaf of the content tree becomes a `Text` holding safe HTML
 Untranslated and fuzzy messages fall back to the English source and are
 reported; a translation whose markup differs from its source is an error.
 """
+import hashlib
 from dataclasses import dataclass
 
 from babel import Locale
@@ -20,18 +21,34 @@ from .errors import CatalogError, ContentError, display_path
 NO_ITALICS = ('zh', 'ja', 'ko')
 
 
+def anchor_key(context, msgid):
+    """A short, stable name for a message, shared by its anchors in every output."""
+    return hashlib.sha1(f'{context or ""}\x04{msgid}'.encode()).hexdigest()[:10]
+
+
 @dataclass(frozen=True)
 class Text:
-    """A message rendered in one language."""
+    """A message rendered in one language.
+
+    Each time a template shows it, it carries an anchor `m-<key>-<n>` (its n-th place in
+    the document), so the built PDF tells on which page each message landed: `update`
+    writes that into the catalogs for translators.
+    """
 
     html: Markup
     plain: str
     message: Message
     status: str
     where: tuple        # (path, line) the text came from: its .po entry or its content line
+    places: dict = None  # anchor key -> places shown so far in the document being rendered
 
     def __html__(self):
-        return self.html
+        if self.places is None:
+            return self.html
+        key = anchor_key(self.message.context, self.message.text)
+        self.places[key] = self.places.get(key, 0) + 1
+        return Markup('<span class="msg" id="m-%s-%d">%s</span>') % (
+            key, self.places[key], self.html)
 
     def __str__(self):
         return self.plain
@@ -60,6 +77,7 @@ class Translator:
         self.locale = Locale.parse(self.language)
         self.medium = medium
         self.fallbacks = []          # (Message, Lookup) of messages shown in English
+        self.places = {}             # anchors given so far; emptied before each rendering
         self._footnotes = {}
 
     def value(self, value):
@@ -93,7 +111,8 @@ class Translator:
                               *self.source_of(message, lookup),
                               hint=f'use only: {", ".join(sorted(values)) or "no placeholders"}'
                               ) from None
-        return Text(html, plain, message, lookup.status, self.source_of(message, lookup))
+        return Text(html, plain, message, lookup.status, self.source_of(message, lookup),
+                    self.places)
 
     def footnote_reference(self, label):
         footnote = self.publication.footnotes[label]
@@ -129,6 +148,7 @@ class Translator:
                       'text': self.footnote_text(label)}
                      for label, note in self.publication.footnotes.items()]
         return {
+            'places': self.places,
             'slug': self.publication.slug,
             'meta': self.tree(self.publication.meta),
             'date': _capitalise(self.value(self.publication.meta['date'])),

@@ -35,15 +35,54 @@ def extract_all(project, slugs=None):
 
 
 def update_all(project, slugs=None, languages=None):
-    """Extract, then merge each POT into its languages' catalogs; returns [(path, status)]."""
+    """Extract, then merge each POT into its languages' catalogs; returns [(path, status)].
+
+    Where a language's editions are built, each message of a publication also gets
+    comments saying on which pages of them it landed and at which HTML anchor.
+    """
     results = extract_all(project, slugs)
+    publications = {pub.domain: pub for pub in project.publications(slugs)}
     for domain, domain_languages, template in domains(project, slugs):
         for language in domain_languages:
             if languages and language not in languages:
                 continue
             path = po_path(project.locales_dir, language, domain)
-            results.append((path, update_catalog(template, path, language)))
+            context = (placement_comments(project, publications[domain], language)
+                       if domain in publications else None)
+            results.append((path, update_catalog(template, path, language, context)))
     return results
+
+
+def placement_comments(project, publication, language):
+    """{(msgctxt, msgid): ['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id']},
+    read from the built PDFs' anchors (WeasyPrint writes a destination for every id)."""
+    from pypdf import PdfReader
+    from .choices import EDITIONS
+    from .translate import anchor_key
+    pages, anchors = {}, {}
+    for edition in (edition for edition in EDITIONS if edition in publication.editions):
+        pdf = project.output_path(publication, language, edition, 'pdf')
+        if not pdf.exists():
+            continue
+        reader = PdfReader(pdf)
+        for name, destination in reader.named_destinations.items():
+            if name.startswith('m-'):
+                key = name[2:].rsplit('-', 1)[0]
+                page = reader.get_destination_page_number(destination) + 1
+                pages.setdefault(key, {}).setdefault(edition, set()).add(page)
+                html = project.output_path(publication, language, edition, 'html')
+                anchors.setdefault(key, f'{html.name}#m-{key}-1')
+    comments = {}
+    for message in publication.messages():
+        key = anchor_key(message.context, message.text)
+        if key in pages:
+            where = ', '.join(
+                f'{edition} p. {min(found)}' if len(found) == 1 else
+                f'{edition} pp. {", ".join(map(str, sorted(found)))}'
+                for edition, found in pages[key].items())
+            comments[message.context, message.text] = [f'Where: {where}',
+                                                       f'Anchor: {anchors[key]}']
+    return comments
 
 
 def stats_all(project, slugs=None, languages=None):

@@ -70,3 +70,28 @@ def test_parallel_build_gives_the_same_bytes(project, tmp_path):  # noqa: F811
     for result in sequential:
         twin = parallel_project.output_dir / result.path.relative_to(project.output_dir)
         assert twin.read_bytes() == result.path.read_bytes(), twin
+
+
+def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):  # noqa: F811
+    from conftest import PdfText
+    from nswp_publish.catalog import po_path, read_catalog
+    from nswp_publish.workflow import update_all
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    set_translations(project, 'fr', 'brief', {'NSWP website.': 'Site du NSWP.'})
+    assert cli.main(['--lang', 'fr']) == 0
+    update_all(project, languages=['fr'])
+    path = po_path(project.locales_dir, 'fr', 'brief')
+    entry = read_catalog(path, 'fr', 'brief').get('NSWP website.')
+    pdf = PdfText(project.output_dir / 'fr' / 'nswp-brief-summary-fr.pdf')
+    page = pdf.page_of('Site du NSWP.', small=True)                 # the footnote's real page
+    assert page and f'Where: summary p. {page}' in entry.auto_comments
+    anchor = next(c for c in entry.auto_comments if c.startswith('Anchor: '))
+    html_file, fragment = anchor[len('Anchor: '):].split('#')
+    assert f'id="{fragment}"' in (project.output_dir / 'fr' / html_file).read_text()
+    # Unchanged inputs: update changes no catalog, and the build has nothing to do.
+    before = path.read_bytes()
+    assert all(status == 'unchanged' for _, status in update_all(project, languages=['fr']))
+    assert path.read_bytes() == before
+    capsys.readouterr()
+    assert cli.main(['--lang', 'fr']) == 0
+    assert set(statuses(capsys).values()) == {'unchanged'}
