@@ -1,0 +1,37 @@
+"""First-run set-up: what is missing is found, and a user who cannot install it is told
+exactly what to run."""
+import pytest
+
+from nswp_publish import bootstrap
+
+
+def test_this_machine_has_everything():
+    assert bootstrap.missing_system_packages() == []
+
+
+def test_missing_packages_are_found(monkeypatch):
+    monkeypatch.setattr(bootstrap, 'SYSTEM_PACKAGES', {
+        **bootstrap.SYSTEM_PACKAGES,
+        'fonts-imaginary': ('fonts', ('Imaginary Serif',)),
+        'imaginary-tool': ('command', 'no-such-command-here'),
+        'libimaginary0': ('library', 'no-such-library-here'),
+        'imaginary-data': ('file', '/no/such/file.icc'),
+    })
+    assert bootstrap.missing_system_packages() == [
+        'fonts-imaginary', 'imaginary-tool', 'libimaginary0', 'imaginary-data']
+
+
+def test_without_root_it_says_what_to_run(monkeypatch, capsys):
+    monkeypatch.setattr(bootstrap, 'missing_system_packages', lambda: ['fonts-noto-cjk'])
+    monkeypatch.setattr(bootstrap.os, 'geteuid', lambda: 1000)
+    with pytest.raises(SystemExit) as exit_info:
+        bootstrap.ensure_system_packages()
+    assert exit_info.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith('error: missing system packages: fonts-noto-cjk')
+    assert 'sudo apt-get install -y --no-install-recommends fonts-noto-cjk' in error
+
+
+def test_the_stamp_follows_pyproject():
+    text = bootstrap._stamp_text()
+    assert text == bootstrap._stamp_text() and len(text.split()[-1]) == 64
