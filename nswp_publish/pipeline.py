@@ -5,12 +5,11 @@ Functions here return data (what was written, what failed); `cli` prints it.
 import datetime
 import functools
 import logging
-import re
 from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
 
 from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path, read_catalog
+from .compare import visible_text
 from .errors import CatalogError, PublishError, display_path
 from .extract import INTERFACE_DOMAIN
 from .fonts import check_coverage
@@ -32,7 +31,7 @@ class Result:
     language: str
     edition: str
     fmt: str
-    status: str                 # 'written', 'unchanged' or 'failed'
+    status: str                 # 'written' or 'failed'
     error: str | None = None
     warnings: tuple = ()        # messages shown in English, as `file:line: ...` lines
 
@@ -57,8 +56,7 @@ def check_glyphs(document, html, language, edition):
     texts = [(text.plain, f'{display_path(text.where[0])}:{text.where[1]}')
              for text in iter_texts(document)]
     check_coverage(texts, language)
-    visible = unescape(re.sub(r'<style>.*?</style>|<[^>]+>', ' ', html, flags=re.S))
-    check_coverage([(visible, f'templates/{edition}.html')], language)
+    check_coverage([(visible_text(html), f'templates/{edition}.html')], language)
 
 
 def iter_texts(tree):

@@ -1,12 +1,18 @@
 """Shared fixtures: the real project built once per test session, and PDF text helpers."""
 import logging
 import re
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from nswp_publish.catalog import po_path, read_catalog
+from nswp_publish.extract import catalog_bytes
+from nswp_publish.output import write_atomic
 from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.workflow import update_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / 'shared' / 'seed' / '000_1387c95d0b8c7767.txt'
@@ -85,3 +91,73 @@ def squeeze(text):
 def capture_logs(caplog):
     caplog.set_level(logging.INFO, logger='nswp_publish')
     return caplog
+
+
+# -- a small publication made in the test: content/brief, English and French ---------
+
+def write_publication(folder, chapter, footnotes='footnotes: {}\n'):
+    """A minimal publication folder (English only, summary only) with one chapter."""
+    folder.mkdir(parents=True)
+    (folder / 'publication.yaml').write_text(textwrap.dedent(f'''\
+        slug: {folder.name}
+        title: T
+        subtitle: S
+        short_title: T
+        label: {{summary: Summary, full: Full}}
+        author: A
+        author_role: R
+        date: 2020-01
+        editions: [summary]
+        languages: [en]
+        chapters: [intro.yaml]
+        footnotes: footnotes.yaml
+        acronyms: acronyms.yaml
+        publications: publications.yaml
+        '''))
+    (folder / 'intro.yaml').write_text(chapter)
+    (folder / 'footnotes.yaml').write_text(footnotes)
+    (folder / 'acronyms.yaml').write_text('acronyms: {}\n')
+    (folder / 'publications.yaml').write_text('publications: []\n')
+    return folder
+
+
+SMALL_CHAPTER = '''\
+chapter: intro
+title: Introduction
+blocks:
+  - p: "NSWP has {members} **members** in {regions} regions."
+  - p:
+      text: "NSWP has {members} **members** in {regions} regions."
+      context: repeated
+      note: The same sentence again, to show msgctxt.
+  - p: "See the [website](https://nswp.org)[^site]."
+'''
+DATA_CHAPTER = SMALL_CHAPTER.replace(
+    '  - p: "NSWP has {members} **members** in {regions} regions."\n',
+    '  - p:\n      text: "NSWP has {members} **members** in {regions} regions."\n'
+    '      data: {members: 237, regions: 5}\n', 1).replace(
+    '      context: repeated\n', '      context: repeated\n      data: {members: 237, regions: 5}\n')
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / 'project'
+    shutil.copytree(ROOT / 'templates', root / 'templates')
+    write_publication(root / 'content' / 'brief', DATA_CHAPTER,
+                      footnotes='footnotes:\n  site: "NSWP website."\n')
+    publication = root / 'content' / 'brief' / 'publication.yaml'
+    publication.write_text(publication.read_text().replace('languages: [en]', 'languages: [en, fr]'))
+    project = Project(root)
+    update_all(project)
+    return project
+
+
+def set_translations(project, language, domain, translations):
+    path = po_path(project.locales_dir, language, domain)
+    catalog = read_catalog(path, language, domain)
+    for message in catalog:
+        if message.id and message.id in translations:
+            message.string = translations[message.id]
+            message.flags.discard('fuzzy')
+    write_atomic(path, catalog_bytes(catalog))
+    return path

@@ -4,7 +4,7 @@ import pytest
 
 from nswp_publish import cli
 
-from test_workflow import project, set_translations  # noqa: F401  (fixture)
+from conftest import set_translations
 
 SENTENCE = 'NSWP has {members} **members** in {regions} regions.'
 LINK = 'See the [website](https://nswp.org)[^site].'
@@ -123,7 +123,7 @@ CORPUS = [
 
 @pytest.mark.parametrize('case, damaged, damage, named, marker, fragment, fmt', CORPUS,
                          ids=[case[0] for case in CORPUS])
-def test_bad_input(project, capsys, monkeypatch, case, damaged, damage,  # noqa: F811
+def test_bad_input(project, capsys, monkeypatch, case, damaged, damage,
                    named, marker, fragment, fmt):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--format', fmt]) == 0
@@ -151,7 +151,7 @@ def test_bad_input(project, capsys, monkeypatch, case, damaged, damage,  # noqa:
     assert not list(project.output_dir.rglob('.*.tmp'))
 
 
-def test_unknown_language_and_unwritable_output(project, capsys, monkeypatch):  # noqa: F811
+def test_unknown_language_and_unwritable_output(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--lang', 'de']) == 1
     assert "invalid choice: 'de'" in capsys.readouterr().err
@@ -160,7 +160,7 @@ def test_unknown_language_and_unwritable_output(project, capsys, monkeypatch):  
     assert 'cannot write to folder' in capsys.readouterr().err
 
 
-def test_interrupted_write_keeps_the_previous_file(project, monkeypatch):  # noqa: F811
+def test_interrupted_write_keeps_the_previous_file(project, monkeypatch):
     import os
     from nswp_publish.output import write_atomic
     target = project.output_dir / 'en' / 'file.pdf'

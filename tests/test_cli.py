@@ -1,12 +1,7 @@
 """The command line: usage errors are one line with exit status 1; failed builds keep old files."""
-import shutil
-
 import pytest
 
 from nswp_publish import cli
-
-from conftest import ROOT
-from test_workflow import project, set_translations  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize('argv, fragment', [
@@ -22,7 +17,7 @@ def test_usage_errors_are_one_line_exit_1(argv, fragment, capsys):
     assert fragment in error and error.count('\n') == 1 and 'Traceback' not in error
 
 
-def test_build_prints_table_and_failed_build_keeps_previous_output(project, capsys, monkeypatch):  # noqa: F811
+def test_build_prints_table_and_failed_build_keeps_previous_output(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--format', 'html']) == 0
     table = capsys.readouterr().out
@@ -39,7 +34,7 @@ def test_build_prints_table_and_failed_build_keeps_previous_output(project, caps
     assert not list(html.parent.glob('.*.tmp'))
 
 
-def test_template_error_names_template_and_line(project, capsys, monkeypatch):  # noqa: F811
+def test_template_error_names_template_and_line(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     template = project.templates_dir / 'partials' / 'cover.html'
     template.write_text(template.read_text().replace('{{ pub.date }}', '{{ pub.no_such_field }}'))
@@ -49,7 +44,7 @@ def test_template_error_names_template_and_line(project, capsys, monkeypatch):  
     assert f'partials/cover.html:{line}: template error' in capsys.readouterr().err
 
 
-def test_unwritable_output_is_a_clear_error(project, capsys, monkeypatch):  # noqa: F811
+def test_unwritable_output_is_a_clear_error(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     (project.root / 'output').write_text('a file where the output folder should be')
     assert cli.main(['--format', 'html', '--lang', 'en']) == 1

@@ -1,12 +1,10 @@
 """Loading content: the schema, and one-line errors that name the file and line."""
-import textwrap
-
 import pytest
 
 from nswp_publish import content
 from nswp_publish.errors import ContentError
 
-from conftest import ROOT, SLUG
+from conftest import ROOT, SLUG, write_publication
 
 CHAPTER = '''\
 chapter: intro
@@ -76,43 +74,18 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
         content.load_file(path)
 
 
-def write_publication(folder, chapter=CHAPTER, footnotes='footnotes: {}\n'):
-    folder.mkdir(parents=True)
-    (folder / 'publication.yaml').write_text(textwrap.dedent(f'''\
-        slug: {folder.name}
-        title: T
-        subtitle: S
-        short_title: T
-        label: {{summary: Summary, full: Full}}
-        author: A
-        author_role: R
-        date: 2020-01
-        editions: [summary]
-        languages: [en]
-        chapters: [intro.yaml]
-        footnotes: footnotes.yaml
-        acronyms: acronyms.yaml
-        publications: publications.yaml
-        '''))
-    (folder / 'intro.yaml').write_text(chapter)
-    (folder / 'footnotes.yaml').write_text(footnotes)
-    (folder / 'acronyms.yaml').write_text('acronyms: {}\n')
-    (folder / 'publications.yaml').write_text('publications: []\n')
-    return folder
-
-
 def test_footnote_errors(tmp_path):
     folder = write_publication(tmp_path / 'note', CHAPTER.replace('Hello', 'Hello[^missing]'))
     with pytest.raises(ContentError, match=r'footnote \[\^missing\] is not defined') as error:
         content.load_publication(folder)
     assert error.value.line == 4
-    folder = write_publication(tmp_path / 'unused', footnotes='footnotes:\n  spare: "Never cited"\n')
+    folder = write_publication(tmp_path / 'unused', CHAPTER, footnotes='footnotes:\n  spare: "Never cited"\n')
     with pytest.raises(ContentError, match='"spare" is never cited'):
         content.load_publication(folder)
 
 
 def test_slug_must_match_folder(tmp_path):
-    folder = write_publication(tmp_path / 'one')
+    folder = write_publication(tmp_path / 'one', CHAPTER)
     (folder / 'publication.yaml').write_text(
         (folder / 'publication.yaml').read_text().replace('slug: one', 'slug: two'))
     with pytest.raises(ContentError, match='differs from the folder name') as error:

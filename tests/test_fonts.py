@@ -5,7 +5,7 @@ from nswp_publish.errors import FontError
 from nswp_publish.fonts import check_coverage, missing_characters
 from nswp_publish.pipeline import BuildRequest, Builder
 
-from test_workflow import project, set_translations  # noqa: F401  (fixture)
+from conftest import set_translations
 
 
 def test_declared_fonts_cover_each_language_script():
@@ -20,7 +20,7 @@ def test_missing_glyph_is_named():
         check_coverage([('Hello 𓀀', 'intro.yaml:5')], 'en')
 
 
-def test_pdf_build_refuses_text_its_fonts_lack(project):  # noqa: F811
+def test_pdf_build_refuses_text_its_fonts_lack(project):
     set_translations(project, 'fr', 'brief', {'Introduction': 'Introduction 𓀀'})
     results = Builder(project).build(BuildRequest(languages=('fr',), formats=('pdf',)))
     assert results[0].status == 'failed'

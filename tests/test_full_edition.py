@@ -8,7 +8,7 @@ from nswp_publish import content, markup
 from nswp_publish.errors import ContentError
 from nswp_publish.pipeline import Builder, Project
 
-from conftest import ROOT, SLUG, PdfText, output_file
+from conftest import ROOT, SLUG, PdfText, output_file, write_publication
 
 PROJECT = Project(ROOT)
 PARTS = ['contents', 'list-of-figures', 'acronyms', 'about-this-report', 'executive-summary',
@@ -64,7 +64,6 @@ def test_cross_references_are_consistent():
 
 
 def test_answers_out_of_range_is_an_error(tmp_path):
-    from test_content import write_publication
     folder = write_publication(tmp_path / 'brief', '''\
 chapter: c
 title: C

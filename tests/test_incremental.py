@@ -7,7 +7,7 @@ from nswp_publish.incremental import MANIFEST_NAME, plan
 from nswp_publish.parallel import build_jobs
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 
-from test_workflow import project, set_translations  # noqa: F401  (fixture)
+from conftest import set_translations
 
 
 def statuses(capsys):
@@ -15,7 +15,7 @@ def statuses(capsys):
     return {(row.split()[1], row.split()[3]): row.split()[0] for row in rows}
 
 
-def test_only_changed_outputs_are_rebuilt(project, capsys, monkeypatch):  # noqa: F811
+def test_only_changed_outputs_are_rebuilt(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--format', 'html']) == 0
     assert set(statuses(capsys).values()) == {'written'}
@@ -38,7 +38,7 @@ def test_only_changed_outputs_are_rebuilt(project, capsys, monkeypatch):  # noqa
                                            'fr/nswp-brief-summary-fr.html']
 
 
-def test_deleted_output_and_changed_options_are_rebuilt(project, capsys, monkeypatch):  # noqa: F811
+def test_deleted_output_and_changed_options_are_rebuilt(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--lang', 'en', '--format', 'pdf']) == 0
     capsys.readouterr()
@@ -50,7 +50,7 @@ def test_deleted_output_and_changed_options_are_rebuilt(project, capsys, monkeyp
     assert statuses(capsys) == {('en', 'pdf'): 'written'}
 
 
-def test_a_failed_output_is_not_recorded(project, capsys, monkeypatch):  # noqa: F811
+def test_a_failed_output_is_not_recorded(project, capsys, monkeypatch):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     set_translations(project, 'fr', 'brief', {'Introduction': 'Intro 𓀀'})
     assert cli.main(['--format', 'pdf']) == 1
@@ -59,7 +59,7 @@ def test_a_failed_output_is_not_recorded(project, capsys, monkeypatch):  # noqa:
     assert statuses(capsys) == {('en', 'pdf'): 'unchanged', ('fr', 'pdf'): 'failed'}
 
 
-def test_parallel_build_gives_the_same_bytes(project, tmp_path):  # noqa: F811
+def test_parallel_build_gives_the_same_bytes(project, tmp_path):
     request = BuildRequest(languages=('en', 'fr'))
     sequential = Builder(project).build(request)
     parallel_project = Project(project.root, tmp_path / 'parallel')
@@ -72,7 +72,7 @@ def test_parallel_build_gives_the_same_bytes(project, tmp_path):  # noqa: F811
         assert twin.read_bytes() == result.path.read_bytes(), twin
 
 
-def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):  # noqa: F811
+def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):
     from conftest import PdfText
     from nswp_publish.catalog import po_path, read_catalog
     from nswp_publish.workflow import update_all

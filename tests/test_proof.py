@@ -8,13 +8,12 @@ from nswp_publish.proof import proof_rows, write_proof
 
 from conftest import PdfText, squeeze
 from test_pdf import embedded_fonts
-from test_workflow import project  # noqa: F401  (fixture)
 
 SENTENCE = 'NSWP has {members} **members** in {regions} regions.'
 LINK = 'See the [website](https://nswp.org)[^site].'
 
 
-def prepare(project, language, translations, fuzzy=()):  # noqa: F811
+def prepare(project, language, translations, fuzzy=()):
     path = po_path(project.locales_dir, language, 'brief')
     catalog = read_catalog(path, language, 'brief')
     for message in catalog:
@@ -26,7 +25,7 @@ def prepare(project, language, translations, fuzzy=()):  # noqa: F811
     return path
 
 
-def test_proof_shows_each_state(project):  # noqa: F811
+def test_proof_shows_each_state(project):
     prepare(project, 'fr', {
         'Introduction': 'Introduction',                                   # translated
         SENTENCE: 'Le NSWP compte {members} **membres** dans {regions} régions.',   # fuzzy
@@ -56,7 +55,7 @@ def test_proof_shows_each_state(project):  # noqa: F811
         assert squeeze(label) in text, label
 
 
-def test_chinese_proof_uses_the_cjk_font(project):  # noqa: F811
+def test_chinese_proof_uses_the_cjk_font(project):
     publication_yaml = project.content_dir / 'brief' / 'publication.yaml'
     publication_yaml.write_text(publication_yaml.read_text().replace('[en, fr]', '[en, fr, zh]'))
     from nswp_publish.workflow import update_all

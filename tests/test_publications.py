@@ -1,7 +1,6 @@
 """A second publication made in the test (`build.py new`, then written as a two-page briefing
 note with a table, its own figure, footnotes, its own stylesheet and cover): it builds in all
 five languages, and the two publications never see each other's messages."""
-import re
 import shutil
 
 import pytest

@@ -10,10 +10,9 @@ from nswp_publish.pipeline import Project
 from nswp_publish.workflow import update_all
 
 from conftest import ROOT, SLUG, PdfText, squeeze
-from test_workflow import project  # noqa: F401  (fixture)
 
 
-def translate_all(project, language='fr', change=None):  # noqa: F811
+def translate_all(project, language='fr', change=None):
     """Fill every catalog of `language` with stand-in translations that keep the markup."""
     for domain in ('brief', 'messages'):
         path = po_path(project.locales_dir, language, domain)
@@ -29,7 +28,7 @@ def translate_all(project, language='fr', change=None):  # noqa: F811
         write_atomic(path, catalog_bytes(catalog))
 
 
-def results(project, **options):  # noqa: F811
+def results(project, **options):
     reports = release.run_release(project, **options)
     return {report.language: report for report in reports['brief']}
 
@@ -43,14 +42,14 @@ def test_release_passes_on_the_shipped_report(tmp_path):
     assert path.name == 'release-report.html' and 'class="FAIL"' not in path.read_text()
 
 
-def test_a_complete_small_publication_passes(project):  # noqa: F811
+def test_a_complete_small_publication_passes(project):
     translate_all(project)
     assert not results(project)['fr'].failed
 
 
 @pytest.mark.parametrize('kind', ['complete', 'extracted', 'check', 'glyphs', 'build', 'pdf',
                                   'compare'])
-def test_release_fails_on_each_kind_of_problem(project, monkeypatch, kind):  # noqa: F811
+def test_release_fails_on_each_kind_of_problem(project, monkeypatch, kind):
     translate_all(project)
     if kind == 'complete':
         catalog_path = po_path(project.locales_dir, 'fr', 'brief')
@@ -77,7 +76,7 @@ def test_release_fails_on_each_kind_of_problem(project, monkeypatch, kind):  # n
     assert any(check == kind for check, _ in report.problems)
 
 
-def test_draft_below_marks_every_page_instead_of_failing(project):  # noqa: F811
+def test_draft_below_marks_every_page_instead_of_failing(project):
     update_all(project)
     report = results(project, draft_below=90)['fr']      # fr is untranslated: 0%
     assert report.results['complete'] == release.DRAFT and not report.failed, report.problems
@@ -88,7 +87,7 @@ def test_draft_below_marks_every_page_instead_of_failing(project):  # noqa: F811
     assert 'Draft' not in english.reader.pages[1].extract_text()
 
 
-def test_a_leaked_english_heading_is_caught(project):  # noqa: F811
+def test_a_leaked_english_heading_is_caught(project):
     from nswp_publish.leaks import find_leaks
     from nswp_publish.pipeline import Builder
     translate_all(project)

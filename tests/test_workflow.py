@@ -1,62 +1,15 @@
 """The translator workflow on a small project made in the test: extract, update, stats,
 check, fallback, and the errors a broken catalog gives."""
-import shutil
-
 import pytest
 
 from nswp_publish import cli
 from nswp_publish.catalog import po_path, read_catalog
 from nswp_publish.checks import check_message
 from nswp_publish.errors import CatalogError
-from nswp_publish.extract import catalog_bytes
-from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.pipeline import BuildRequest, Builder
 from nswp_publish.workflow import extract_all, stats_all, update_all
 
-from conftest import ROOT
-from test_content import write_publication
-
-CHAPTER = '''\
-chapter: intro
-title: Introduction
-blocks:
-  - p: "NSWP has {members} **members** in {regions} regions."
-  - p:
-      text: "NSWP has {members} **members** in {regions} regions."
-      context: repeated
-      note: The same sentence again, to show msgctxt.
-  - p: "See the [website](https://nswp.org)[^site]."
-'''
-DATA_CHAPTER = CHAPTER.replace(
-    '  - p: "NSWP has {members} **members** in {regions} regions."\n',
-    '  - p:\n      text: "NSWP has {members} **members** in {regions} regions."\n'
-    '      data: {members: 237, regions: 5}\n', 1).replace(
-    '      context: repeated\n', '      context: repeated\n      data: {members: 237, regions: 5}\n')
-
-
-@pytest.fixture
-def project(tmp_path):
-    root = tmp_path / 'project'
-    shutil.copytree(ROOT / 'templates', root / 'templates')
-    write_publication(root / 'content' / 'brief', DATA_CHAPTER,
-                      footnotes='footnotes:\n  site: "NSWP website."\n')
-    publication = root / 'content' / 'brief' / 'publication.yaml'
-    publication.write_text(publication.read_text().replace('languages: [en]', 'languages: [en, fr]'))
-    project = Project(root)
-    update_all(project)
-    return project
-
-
-def set_translations(project, language, domain, translations):
-    path = po_path(project.locales_dir, language, domain)
-    catalog = read_catalog(path, language, domain)
-    for message in catalog:
-        if message.id and message.id in translations:
-            message.string = translations[message.id]
-            message.flags.discard('fuzzy')
-    write_atomic(path, catalog_bytes(catalog))
-    return path
-
+from conftest import ROOT, set_translations
 
 def test_extract_gives_references_comments_and_context(project):
     pot = (project.locales_dir / 'brief.pot').read_text()
