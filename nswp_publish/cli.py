@@ -109,10 +109,18 @@ def make_parser():
 
     commands.add_parser('test', help='run the test suite (extra arguments go to pytest)',
                         add_help=False)
+    parser.build_parser = build
     return parser
 
 
 def _parse(argv):
+    if argv in (['-h'], ['--help']):
+        # Building is the default command: its options belong in the first help a user sees.
+        parser = make_parser()
+        parser.print_help()
+        print('\nOptions of build (the default command):')
+        print(parser.build_parser.format_help().split('\n\n', 1)[1])
+        raise SystemExit(0)
     if argv and argv[0] == 'test':
         return argparse.Namespace(command='test', pytest_args=argv[1:], debug=False)
     if not argv or argv[0] not in COMMANDS and argv[0] not in ('-h', '--help'):
