@@ -102,13 +102,18 @@ def catalog_bytes(catalog):
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)
 
 
+def is_current(path, data):
+    """Whether the catalog file at `path` already says `data`, dates aside."""
+    path = Path(path)
+    return path.exists() and _VOLATILE.sub(b'', path.read_bytes()) == _VOLATILE.sub(b'', data)
+
+
 def write_if_changed(data, path):
     """Write a catalog only if more than its dates changed (as Sphinx's gettext builder does).
 
     Returns True when the file was written.
     """
-    path = Path(path)
-    if path.exists() and _VOLATILE.sub(b'', path.read_bytes()) == _VOLATILE.sub(b'', data):
+    if is_current(path, data):
         return False
     write_atomic(path, data)
     return True

@@ -18,7 +18,7 @@ from .checks import check_catalog
 from .choices import EDITIONS, FORMATS
 from .compare import compare_outputs
 from .errors import PublishError
-from .extract import _VOLATILE, catalog_bytes
+from .extract import catalog_bytes, is_current
 from .output import write_atomic
 from .project import BuildRequest
 
@@ -57,8 +57,7 @@ def check_extracted(project, publication, templates_by_domain, language):
     for domain, path in _catalogs(project, publication, language):
         template = templates_by_domain[domain]
         pot = pot_path(project.locales_dir, domain)
-        if not pot.exists() or _VOLATILE.sub(b'', pot.read_bytes()) != _VOLATILE.sub(
-                b'', catalog_bytes(template)):
+        if not is_current(pot, catalog_bytes(template)):
             problems.append(f'{os.path.relpath(pot)}: not current with the sources '
                             f'(run: python3 build.py update)')
         if language == SOURCE_LANGUAGE:
