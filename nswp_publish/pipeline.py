@@ -81,6 +81,7 @@ class Builder:
         self._pdf_writer = None
         self._publications = {}
         self._translations = {}
+        self._warned = set()
 
     def renderer(self, publication):
         """The Jinja environment of one publication: its own templates first, then the shared."""
@@ -113,8 +114,11 @@ class Builder:
             raise CatalogError(f'{len(warnings)} messages are untranslated or fuzzy',
                                catalog.path, hint='translate them, or build without --strict')
         if self.log_warnings:
+            # Each medium meets the same messages: say each once per build.
             for warning in warnings:
-                LOGGER.warning('%s', warning)
+                if warning not in self._warned:
+                    self._warned.add(warning)
+                    LOGGER.warning('%s', warning)
         return documents, interface, warnings
 
     def render_html(self, publication, language, edition, medium, document, interface,
@@ -152,6 +156,7 @@ class Builder:
         self._publications = {pub.slug: pub
                               for pub in self.project.publications(request.publications or None)}
         self._translations.clear()
+        self._warned.clear()
         return [self.build_one(publication, language, edition, fmt, request)
                 for publication in self._publications.values()
                 for language, edition, fmt in outputs_of(publication, request)]
@@ -160,8 +165,9 @@ class Builder:
         """Build one output file; a user's error becomes a failed `Result`."""
         path = self.project.output_path(publication, language, edition, fmt)
         try:
-            documents, interface, warnings = self.translated(publication, language, request)
             medium = MEDIUM[fmt]
+            documents, interface, warnings = self.translated(publication, language, medium,
+                                                             request)
             html = self.render_html(publication, language, edition, medium, documents[medium],
                                     interface, request.draft)
             if fmt == 'pdf':
@@ -175,11 +181,11 @@ class Builder:
         except PublishError as error:
             return Result(path, language, edition, fmt, 'failed', str(error))
 
-    def translated(self, publication, language, request):
-        """Both media of one language, translated once per build and reused by every file."""
-        key = (publication.slug, language)
+    def translated(self, publication, language, medium, request):
+        """One language for one medium, translated once per build and reused by every file."""
+        key = (publication.slug, language, medium)
         if key not in self._translations:
-            self._translations[key] = self.translate(publication, language, MEDIUM.values(),
+            self._translations[key] = self.translate(publication, language, (medium,),
                                                      request.strict)
         return self._translations[key]
 
