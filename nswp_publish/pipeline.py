@@ -14,9 +14,11 @@ from .errors import CatalogError, PublishError, display_path
 from .extract import INTERFACE_DOMAIN
 from .fonts import check_coverage
 from .output import write_atomic
-from .project import BuildRequest, Project  # noqa: F401  (the pipeline's public API)
+from .project import BuildRequest, Project
 from .render import Renderer, figures_and_tables, language_names
 from .translate import Text, Translator, format_value
+
+__all__ = ['BuildRequest', 'Builder', 'Project', 'Result', 'check_glyphs', 'outputs_of']
 
 LOGGER = logging.getLogger('nswp_publish')
 #: Which rendering of the content each format uses.
