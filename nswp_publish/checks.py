@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import markup
-from .catalog import po_path, read_catalog
+from .catalog import read_catalog
 from .translate import NO_ITALICS
 
 NUMBER = re.compile(r'\d+(?:[.,]\d+)*')
@@ -130,13 +130,7 @@ def _forms(entry):
 
 def check_all(project, slugs=None, languages=None):
     """Check every catalog of the chosen publications and languages (and the shared one)."""
-    from .workflow import domains
-    problems = []
-    for domain, domain_languages, _ in domains(project, slugs):
-        for language in domain_languages:
-            if languages and language not in languages:
-                continue
-            path = po_path(project.locales_dir, language, domain)
-            if path.exists():
-                problems.extend(check_catalog(path, language, domain))
-    return problems
+    from .workflow import catalogs, domains
+    return [problem
+            for domain, language, path in catalogs(project, domains(project, slugs), languages)
+            if path.exists() for problem in check_catalog(path, language, domain.name)]

@@ -124,8 +124,9 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
     from .workflow import domains
     reports = {}
     builder = Builder(project, log_warnings=False)
-    templates_by_domain = {domain: template for domain, _, template in domains(project, slugs)}
-    for publication in project.publications(slugs):
+    found = domains(project, slugs)
+    templates_by_domain = {domain.name: domain.template for domain in found}
+    for publication in (domain.publication for domain in found if domain.publication):
         languages = list(publication.languages)
         by_language = {language: LanguageReport(language) for language in languages}
         # Text the templates put on the page outside any catalog stays English everywhere.

@@ -4,6 +4,7 @@ Each `run_*` function returns an exit status and prints through the table
 printer `cli` hands it; the work itself is in functions that return data.
 """
 import os
+from typing import NamedTuple
 
 from .choices import LANGUAGES
 from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
@@ -13,23 +14,41 @@ from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extr
                       write_if_changed)
 
 
+class Domain(NamedTuple):
+    """A catalog domain: its name, the languages it is translated into, its POT, and its
+    publication (None for the shared interface domain)."""
+
+    name: str
+    languages: list
+    template: object
+    publication: object = None
+
+
 def domains(project, slugs=None):
-    """(domain, languages to translate into, POT catalog) for the interface and each publication."""
-    result = [(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
-               extract_templates(project.templates_dir, project.root))]
+    """The shared interface domain and each publication's, extracted from their sources."""
+    result = [Domain(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
+                     extract_templates(project.templates_dir, project.root))]
     for publication in project.publications(slugs):
         languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]
-        result.append((publication.domain, languages,
-                       extract_publication(publication, project.root)))
+        result.append(Domain(publication.domain, languages,
+                             extract_publication(publication, project.root), publication))
     return result
 
 
-def extract_all(project, slugs=None):
+def catalogs(project, found, languages=None):
+    """(Domain, language, .po path) of every catalog of the `found` domains."""
+    for domain in found:
+        for language in domain.languages:
+            if not languages or language in languages:
+                yield domain, language, po_path(project.locales_dir, language, domain.name)
+
+
+def extract_all(project, slugs=None, found=None):
     """Write every POT; returns [(path, 'written' | 'unchanged')]."""
     results = []
-    for domain, _, template in domains(project, slugs):
-        path = pot_path(project.locales_dir, domain)
-        changed = write_if_changed(catalog_bytes(template), path)
+    for domain in found or domains(project, slugs):
+        path = pot_path(project.locales_dir, domain.name)
+        changed = write_if_changed(catalog_bytes(domain.template), path)
         results.append((path, 'written' if changed else 'unchanged'))
     return results
 
@@ -40,16 +59,12 @@ def update_all(project, slugs=None, languages=None):
     Where a language's editions are built, each message of a publication also gets
     comments saying on which pages of them it landed and at which HTML anchor.
     """
-    results = extract_all(project, slugs)
-    publications = {pub.domain: pub for pub in project.publications(slugs)}
-    for domain, domain_languages, template in domains(project, slugs):
-        for language in domain_languages:
-            if languages and language not in languages:
-                continue
-            path = po_path(project.locales_dir, language, domain)
-            context = (placement_comments(project, publications[domain], language)
-                       if domain in publications else None)
-            results.append((path, update_catalog(template, path, language, context)))
+    found = domains(project, slugs)
+    results = extract_all(project, found=found)
+    for domain, language, path in catalogs(project, found, languages):
+        context = (placement_comments(project, domain.publication, language)
+                   if domain.publication else None)
+        results.append((path, update_catalog(domain.template, path, language, context)))
     return results
 
 
@@ -87,14 +102,9 @@ def placement_comments(project, publication, language):
 
 def stats_all(project, slugs=None, languages=None):
     """[(domain, language, Stats)] for every catalog."""
-    rows = []
-    for domain, domain_languages, template in domains(project, slugs):
-        for language in domain_languages:
-            if languages and language not in languages:
-                continue
-            catalog = read_catalog(po_path(project.locales_dir, language, domain), language, domain)
-            rows.append((domain, language, catalog_stats(catalog, template)))
-    return rows
+    return [(domain.name, language,
+             catalog_stats(read_catalog(path, language, domain.name), domain.template))
+            for domain, language, path in catalogs(project, domains(project, slugs), languages)]
 
 
 SKELETON_PUBLICATION = """\

@@ -13,7 +13,7 @@ PROJECT = Project(ROOT)
 
 @pytest.mark.parametrize('language', ['fr', 'es', 'ru', 'zh'])
 def test_catalog_is_complete_and_not_fuzzy(language):
-    for domain, _, template in domains(PROJECT):
+    for domain, _, template, _ in domains(PROJECT):
         catalog = read_catalog(po_path(PROJECT.locales_dir, language, domain), language, domain)
         ids = {(m.context, m.id) for m in template if m.id}
         entries = {(m.context, m.id): m for m in catalog if m.id}
@@ -39,7 +39,7 @@ def test_pot_files_are_current():
     """The committed POT files are what extraction gives now (nothing to re-extract)."""
     from nswp_publish.extract import catalog_bytes, is_current
     from nswp_publish.catalog import pot_path
-    for domain, _, template in domains(PROJECT):
+    for domain, _, template, _ in domains(PROJECT):
         assert is_current(pot_path(PROJECT.locales_dir, domain), catalog_bytes(template))
 
 
