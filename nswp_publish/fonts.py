@@ -97,25 +97,33 @@ def _decode_ranges(text):
         yield from range(int(first, 16), int(last, 16) + 1)
 
 
+@functools.lru_cache(maxsize=None)
+def covered_points(language):
+    """Code points both the serif and the sans font of `language` have glyphs for."""
+    families = fonts_for(language)
+    return coverage(families['serif']) & coverage(families['sans'])
+
+
 def missing_characters(text, language):
     """Characters of `text` that neither the serif nor the sans font of `language` has."""
-    families = fonts_for(language)
-    covered = coverage(families['serif']) & coverage(families['sans'])
-    return sorted({char for char in text
-                   if not char.isspace() and ord(char) not in covered
-                   and unicodedata.category(char) not in ('Cc', 'Cf')})
+    covered = covered_points(language)
+    return sorted(char for char in set(text)
+                  if ord(char) not in covered and not char.isspace()
+                  and unicodedata.category(char) not in ('Cc', 'Cf'))
 
 
 def check_coverage(texts, language):
     """Fail if any text lacks glyphs: `texts` is [(Text, where)] of one language."""
+    # One pass over every character at once; where they come from is only needed on failure.
+    if not missing_characters(''.join(text for text, _ in texts), language):
+        return
     problems = {}
     for text, where in texts:
         for char in missing_characters(text, language):
             problems.setdefault(char, where)
-    if problems:
-        listed = ', '.join(f'U+{ord(char):04X} {unicodedata.name(char, "?")} ({where})'
-                           for char, where in list(problems.items())[:5])
-        families = fonts_for(language)
-        raise FontError(f'characters not in {families["serif"]} / {families["sans"]}: {listed}',
-                        hint='replace them in the translation or content, or add a font that '
-                             'has them to the stylesheet and fonts.FONTS')
+    listed = ', '.join(f'U+{ord(char):04X} {unicodedata.name(char, "?")} ({where})'
+                       for char, where in list(problems.items())[:5])
+    families = fonts_for(language)
+    raise FontError(f'characters not in {families["serif"]} / {families["sans"]}: {listed}',
+                    hint='replace them in the translation or content, or add a font that '
+                         'has them to the stylesheet and fonts.FONTS')
