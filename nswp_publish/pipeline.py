@@ -167,21 +167,31 @@ class Builder:
         """Build one output file; a user's error becomes a failed `Result`."""
         path = self.project.output_path(publication, language, edition, fmt)
         try:
-            medium = MEDIUM[fmt]
-            documents, interface, warnings = self.translated(publication, language, medium,
-                                                             request)
-            html = self.render_html(publication, language, edition, medium, documents[medium],
-                                    interface, request.draft)
-            if fmt == 'pdf':
-                check_glyphs(documents[medium], html, language, edition)
-                data = self.pdf_writer.write(html, request.pdf_variant, identifier=path.name,
-                                             source=publication.folder)
-            else:
-                data = html.encode('utf-8')
-            write_atomic(path, data)
+            html, warnings = self.render_output(publication, language, edition, fmt, request)
+            self.write_output(path, fmt, html, request, publication.folder)
             return Result(path, language, edition, fmt, 'written', warnings=warnings)
         except PublishError as error:
             return Result(path, language, edition, fmt, 'failed', str(error))
+
+    def render_output(self, publication, language, edition, fmt, request):
+        """(HTML, fallback warnings) of one output file; a PDF's glyphs are checked here,
+        before any layout, so that a missing character is named, not hunted for."""
+        medium = MEDIUM[fmt]
+        documents, interface, warnings = self.translated(publication, language, medium, request)
+        html = self.render_html(publication, language, edition, medium, documents[medium],
+                                interface, request.draft)
+        if fmt == 'pdf':
+            check_glyphs(documents[medium], html, language, edition)
+        return html, warnings
+
+    def write_output(self, path, fmt, html, request, source=None):
+        """Write one output file from its HTML: laid out as a PDF, or as it is."""
+        if fmt == 'pdf':
+            data = self.pdf_writer.write(html, request.pdf_variant, identifier=path.name,
+                                         source=source)
+        else:
+            data = html.encode('utf-8')
+        write_atomic(path, data)
 
     def translated(self, publication, language, medium, request):
         """One language for one medium, translated once per build and reused by every file."""

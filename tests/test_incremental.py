@@ -72,6 +72,23 @@ def test_parallel_build_gives_the_same_bytes(project, tmp_path):
         assert twin.read_bytes() == result.path.read_bytes(), twin
 
 
+def test_parallel_build_reports_each_failure_and_writes_the_rest(project, tmp_path):
+    """A layout error (in a worker) and a glyph error (found before layout, in this
+    process) fail their own files only; the pool goes on with the others."""
+    css = project.templates_dir / 'assets' / 'report.css'
+    set_translations(project, 'fr', 'brief', {'Introduction': 'Intro 𓀀'})
+    request = BuildRequest(languages=('en', 'fr'))
+    todo, _, _ = plan(project, request)
+    css.write_text(css.read_text() + '\nbody { background: url(/dev/urandom); }\n')
+    results = {(r.language, r.fmt): r for r in build_jobs(project, request, todo, 2).values()}
+    assert results['en', 'pdf'].status == 'failed'
+    assert 'refused to fetch file:///dev/urandom' in results['en', 'pdf'].error
+    assert results['fr', 'pdf'].status == 'failed'
+    assert 'U+13000' in results['fr', 'pdf'].error
+    assert results['en', 'html'].status == results['fr', 'html'].status == 'written'
+    assert not (project.output_dir / 'en' / 'nswp-brief-summary-en.pdf').exists()
+
+
 def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):
     from conftest import PdfText
     from nswp_publish.catalog import po_path, read_catalog
