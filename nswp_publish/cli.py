@@ -62,7 +62,8 @@ def make_parser():
     build.add_argument('--output', type=Path, default=None, metavar='DIR',
                        help='write into DIR instead of output/')
     build.add_argument('--jobs', type=int, default=None, metavar='N',
-                       help='build N files at a time (default: one per core)')
+                       help='lay out N PDFs at a time (default: one per core; '
+                            '1: everything in this process)')
     build.add_argument('--debug', action='store_true', help=argparse.SUPPRESS)
 
     extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
@@ -100,7 +101,8 @@ def make_parser():
                          help='build a language less complete than PERCENT as a draft, marked '
                               'on every page, instead of failing the release')
     release.add_argument('--jobs', type=int, default=None, metavar='N',
-                         help='build N files at a time (default: one per core)')
+                         help='lay out N PDFs at a time (default: one per core; '
+                            '1: everything in this process)')
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
     serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',

@@ -24,7 +24,7 @@ def collect_garbage_less_often():
     written. At Python's default threshold (a collection every 700 new objects), the
     collector rescans them hundreds of times per document: a tenth of the build's
     time. Freezing what is already loaded (modules, fonts, templates) and collecting
-    every 10,000 objects brings that to about 2%, for some 100 MB more memory at peak.
+    every 10,000 objects brings that to 1 to 3%, for some 100 MB more memory at peak.
     """
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)

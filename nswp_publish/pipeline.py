@@ -148,7 +148,7 @@ class Builder:
         return '\n'.join(sheet.read_text('utf-8') for sheet in sheets)
 
     def publication(self, slug):
-        """A publication loaded once per build (a worker builds several of its files)."""
+        """A publication loaded once per build (and shared by the files built from it)."""
         if slug not in self._publications:
             self._publications[slug] = self.project.publications([slug])[0]
         return self._publications[slug]
