@@ -9,12 +9,14 @@ overlaps with the content's.
 import gc
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .errors import PublishError
 from .pipeline import Builder, Result
 
 _writer = None
+_writing = False
 
 
 def collect_garbage_less_often():
@@ -30,8 +32,22 @@ def collect_garbage_less_often():
     gc.set_threshold(10_000, 10, 10)
 
 
+class _Stopped(BaseException):
+    """The build was interrupted: this worker stops, its half-written file removed."""
+
+
+def _stop(signum, frame):
+    if _writing:
+        raise _Stopped              # unwinds the write, which removes its temporary file
+    os._exit(1)                     # starting or idle: nothing to clean up
+
+
 def _start_writer(project):
     global _writer
+    # Ctrl-C is the main process's to handle: it stops the workers with SIGTERM, which
+    # unwinds the file being written (`write_atomic` removes its temporary file).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
     _writer = Builder(project, log_warnings=False)
     _writer.pdf_writer              # import WeasyPrint and load the fonts now, not at the first PDF
     collect_garbage_less_often()
@@ -40,10 +56,16 @@ def _start_writer(project):
 def _write_pdf(path, html, request, source):
     """Lay out and write one PDF; the error's message, or None. (Our errors carry
     hints and paths that do not survive pickling, so only their text comes back.)"""
+    global _writing
+    _writing = True
     try:
         _writer.write_output(path, 'pdf', html, request, source)
     except PublishError as error:
         return str(error)
+    except _Stopped:
+        os._exit(1)                 # the pool would otherwise go on to its next file
+    finally:
+        _writing = False
     return None
 
 
@@ -76,8 +98,10 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
         return results
     # fork: workers start with this process's imports and need no re-import of this package.
     context = multiprocessing.get_context('fork')
-    with ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
-                             initializer=_start_writer, initargs=(project,)) as pool:
+    others = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
+                               initializer=_start_writer, initargs=(project,))
+    try:
         pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
         laying_out = {}
         for job in ordered:
@@ -101,4 +125,11 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             error = future.result()
             finish(job, Result(job.path, job.language, job.edition, job.fmt,
                                'failed' if error else 'written', error, warnings))
+    except BaseException:
+        # Interrupted: stop now, not after the files already queued.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in set(multiprocessing.active_children()) - others:
+            process.terminate()
+        raise
+    pool.shutdown()
     return results

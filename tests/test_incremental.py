@@ -112,3 +112,43 @@ def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):
     capsys.readouterr()
     assert cli.main(['--lang', 'fr']) == 0
     assert set(statuses(capsys).values()) == {'unchanged'}
+
+
+def test_ctrl_c_stops_every_worker_at_once_and_leaves_only_whole_files(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pypdf import PdfReader
+    from conftest import ROOT
+    output = tmp_path / 'output'
+    # As from a terminal: SIGINT to the whole process group (the shell may have ignored it).
+    build = subprocess.Popen(
+        [sys.executable, '-c', 'import os, signal, sys; signal.signal(signal.SIGINT, '
+         'signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])',
+         'build.py', '--force', '--output', str(output)],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(output.glob('*/*.pdf')) and time.monotonic() < deadline:
+        time.sleep(0.1)                        # the first PDF is written: workers are busy
+    os.killpg(build.pid, signal.SIGINT)
+    interrupted = time.monotonic()
+    _, stderr = build.communicate(timeout=60)
+    # At once, not after the files already queued (a PDF takes 2 to 5 s to lay out).
+    assert time.monotonic() - interrupted < 3
+    assert build.returncode == 130, stderr
+    assert 'interrupted' in stderr.decode()
+    for _ in range(50):                        # the workers are gone too
+        try:
+            os.killpg(build.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError('a worker outlived the interrupted build')
+    pdfs = list(output.glob('*/*.pdf'))
+    assert 1 <= len(pdfs) < 10                 # stopped, not finished
+    assert not list(output.glob('*/.*.tmp'))   # nothing half-written
+    for pdf in pdfs:
+        assert len(PdfReader(pdf).pages) > 1
