@@ -102,7 +102,7 @@ def make_parser():
                               'on every page, instead of failing the release')
     release.add_argument('--jobs', type=int, default=None, metavar='N',
                          help='lay out N PDFs at a time (default: one per core; '
-                            '1: everything in this process)')
+                              '1: everything in this process)')
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
     serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',
