@@ -15,7 +15,9 @@ from nswp_publish.pipeline import BuildRequest, Builder, Project
 from nswp_publish.workflow import update_all
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / 'shared' / 'seed' / '000_1387c95d0b8c7767.txt'
+#: The published Chinese summary, the content's ground truth (a copy of the seed NSWP
+#: handed over, shared/seed/000_1387c95d0b8c7767.txt), kept here so any clone can test.
+SEED = ROOT / 'tests' / 'data' / 'seed-strategic-review-2010-15-summary-zh.txt'
 SLUG = 'strategic-review-2010-15'
 #: Body text is 10pt (13.3px); footnotes, calls and running heads are smaller.
 BODY_SIZE = 11.9
