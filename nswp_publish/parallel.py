@@ -13,7 +13,6 @@ import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .errors import PublishError
-from .pipeline import Builder, Result
 
 _writer = None
 _writing = False
@@ -48,18 +47,19 @@ def _start_writer(project):
     # unwinds the file being written (`write_atomic` removes its temporary file).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
-    _writer = Builder(project, log_warnings=False)
-    _writer.pdf_writer              # import WeasyPrint and load the fonts now, not at the first PDF
+    # Only the PDF stage: content, templates and catalogs are the main process's.
+    from .pdf import PdfWriter
+    _writer = PdfWriter.for_project(project)
     collect_garbage_less_often()
 
 
-def _write_pdf(path, html, request, source):
+def _write_pdf(path, html, variant, source):
     """Lay out and write one PDF; the error's message, or None. (Our errors carry
     hints and paths that do not survive pickling, so only their text comes back.)"""
     global _writing
     _writing = True
     try:
-        _writer.write_output(path, 'pdf', html, request, source)
+        _writer.write_file(path, html, variant, source)
     except PublishError as error:
         return str(error)
     except _Stopped:
@@ -81,7 +81,6 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
     workers = workers or os.cpu_count() or 1
     pdf_count = sum(job.fmt == 'pdf' for job in jobs)
     results = {}
-    builder = Builder(project, log_warnings=False)
 
     def finish(job, result):
         results[job] = result
@@ -90,19 +89,24 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
 
     ordered = sorted(jobs, key=heaviest_first)
     if workers <= 1 or not pdf_count:
+        from .pipeline import Builder
+        builder = Builder(project, log_warnings=False)
         if pdf_count:
             collect_garbage_less_often()
         for job in ordered:
             finish(job, builder.build_one(builder.publication(job.slug), job.language,
                                           job.edition, job.fmt, request))
         return results
-    # fork: workers start with this process's imports and need no re-import of this package.
+    # fork, before this process imports the pipeline: the workers need only the PDF stage,
+    # and start on WeasyPrint at once.
     context = multiprocessing.get_context('fork')
     others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
                                initializer=_start_writer, initargs=(project,))
     try:
         pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
+        from .pipeline import Builder, Result
+        builder = Builder(project, log_warnings=False)
         laying_out = {}
         for job in ordered:
             publication = builder.publication(job.slug)
@@ -110,7 +114,8 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
                 html, warnings = builder.render_output(publication, job.language, job.edition,
                                                        job.fmt, request)
                 if job.fmt == 'pdf':
-                    future = pool.submit(_write_pdf, job.path, html, request, publication.folder)
+                    future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
+                                         publication.folder)
                     laying_out[future] = (job, warnings)
                     continue
                 builder.write_output(job.path, job.fmt, html, request)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import ResourceError
-from .render import ASSETS
+from .output import write_atomic
 
 #: `--pdf` choices -> WeasyPrint variant. PDF/UA-1 by default: tagged and
 #: accessible; PDF/X-4 for the press; PDF/A-2u for archives (part 2 admits the
@@ -71,7 +71,14 @@ def _make_fetcher_class():
 class PdfWriter:
     """Lays out HTML and writes PDF bytes; keep one per process."""
 
-    def __init__(self, allowed_dirs=(ASSETS, CMYK_PROFILE.parent)):
+    @classmethod
+    def for_project(cls, project):
+        """A writer that may read the shared assets, each publication's own assets and the
+        press's colour profile, nothing else."""
+        return cls([project.templates_dir / 'assets', *project.content_dir.glob('*/assets'),
+                    CMYK_PROFILE.parent])
+
+    def __init__(self, allowed_dirs):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
@@ -81,6 +88,11 @@ class PdfWriter:
         self.image_cache = {}
         self.fetcher = _make_fetcher_class()(allowed_dirs)
         self.base_url = Path(allowed_dirs[0]).resolve().as_uri() + '/'
+
+    def write_file(self, path, html, variant='accessible', source=None):
+        """Lay out HTML and write it as the PDF file `path`, whole or not at all. The file's
+        name seeds the PDF's identifier, so that a rebuild gives the same bytes."""
+        write_atomic(path, self.write(html, variant, identifier=Path(path).name, source=source))
 
     def write(self, html, variant='accessible', identifier='', source=None):
         """The PDF bytes of an HTML document (a string), for one of `PDF_VARIANTS`."""

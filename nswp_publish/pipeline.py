@@ -96,11 +96,7 @@ class Builder:
     def pdf_writer(self):
         if self._pdf_writer is None:
             from .pdf import PdfWriter
-            from .pdf import CMYK_PROFILE
-            # Shared assets, each publication's own assets, and the press's colour profile.
-            self._pdf_writer = PdfWriter([self.project.templates_dir / 'assets',
-                                          *self.project.content_dir.glob('*/assets'),
-                                          CMYK_PROFILE.parent])
+            self._pdf_writer = PdfWriter.for_project(self.project)
         return self._pdf_writer
 
     def translate(self, publication, language, media, strict=False):
@@ -187,11 +183,9 @@ class Builder:
     def write_output(self, path, fmt, html, request, source=None):
         """Write one output file from its HTML: laid out as a PDF, or as it is."""
         if fmt == 'pdf':
-            data = self.pdf_writer.write(html, request.pdf_variant, identifier=path.name,
-                                         source=source)
+            self.pdf_writer.write_file(path, html, request.pdf_variant, source)
         else:
-            data = html.encode('utf-8')
-        write_atomic(path, data)
+            write_atomic(path, html)
 
     def translated(self, publication, language, medium, request):
         """One language for one medium, translated once per build and reused by every file."""

@@ -14,7 +14,6 @@ from . import content, markup
 from .catalog import MessageCatalog, read_catalog, po_path
 from .checks import check_entry
 from .errors import UsageError
-from .output import write_atomic
 from .translate import NO_ITALICS, format_value
 
 STATUSES = ('translated', 'fuzzy', 'untranslated', 'failing')
@@ -95,6 +94,5 @@ def write_proof(builder, publication, language, edition):
         title=publication.meta['title'].text, no_italics=language in NO_ITALICS,
         stylesheet=(project.templates_dir / 'assets' / 'proof.css').read_text('utf-8'))
     path = proof_path(project, publication, language, edition)
-    write_atomic(path, builder.pdf_writer.write(html, identifier=path.name,
-                                                source=publication.folder))
+    builder.pdf_writer.write_file(path, html, source=publication.folder)
     return path, counts
