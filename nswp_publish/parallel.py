@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from .errors import PublishError
 
@@ -64,9 +65,18 @@ def _write_pdf(path, html, variant, source):
         return str(error)
     except _Stopped:
         os._exit(1)                 # the pool would otherwise go on to its next file
+    except Exception as error:      # not the input's fault: say which file, keep building
+        return str(PublishError(f'laying out failed unexpectedly ({type(error).__name__}: '
+                                f'{error}); the previous file is kept', path,
+                                hint='rebuild with --jobs 1 to see where, and report it'))
     finally:
         _writing = False
     return None
+
+
+def _died(path):
+    return PublishError('the process laying it out stopped unexpectedly (out of memory?); '
+                        'the previous file is kept', path, hint='try again with --jobs 1')
 
 
 def heaviest_first(job):
@@ -114,8 +124,11 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
                 html, warnings = builder.render_output(publication, job.language, job.edition,
                                                        job.fmt, request)
                 if job.fmt == 'pdf':
-                    future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
-                                         publication.folder)
+                    try:
+                        future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
+                                             publication.folder)
+                    except BrokenProcessPool:
+                        raise _died(job.path) from None
                     laying_out[future] = (job, warnings)
                     continue
                 builder.write_output(job.path, job.fmt, html, request)
@@ -127,7 +140,10 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             finish(job, result)
         for future in as_completed(laying_out):
             job, warnings = laying_out[future]
-            error = future.result()
+            try:
+                error = future.result()
+            except BrokenProcessPool:
+                error = str(_died(job.path))
             finish(job, Result(job.path, job.language, job.edition, job.fmt,
                                'failed' if error else 'written', error, warnings))
     except BaseException:

@@ -152,3 +152,25 @@ def test_ctrl_c_stops_every_worker_at_once_and_leaves_only_whole_files(tmp_path)
     assert not list(output.glob('*/.*.tmp'))   # nothing half-written
     for pdf in pdfs:
         assert len(PdfReader(pdf).pages) > 1
+
+
+def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, monkeypatch):
+    import os
+    from nswp_publish.pdf import PdfWriter
+    request = BuildRequest(languages=('en', 'fr'), formats=('pdf',))
+    todo, _, _ = plan(project, request)
+
+    def bug(self, path, *args):
+        raise RuntimeError('a bug in the layout engine')
+    monkeypatch.setattr(PdfWriter, 'write_file', bug)          # the workers are forked
+    results = build_jobs(project, request, todo, 2).values()
+    assert {result.status for result in results} == {'failed'}
+    assert all('laying out failed unexpectedly (RuntimeError: a bug in the layout engine)'
+               in result.error and 'nswp-brief-summary-' in result.error for result in results)
+
+    def crash(self, path, *args):
+        os._exit(9)                                            # killed, as by the OOM killer
+    monkeypatch.setattr(PdfWriter, 'write_file', crash)
+    results = build_jobs(project, request, todo, 2).values()
+    assert {result.status for result in results} == {'failed'}
+    assert all('stopped unexpectedly' in result.error for result in results)
