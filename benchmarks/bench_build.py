@@ -22,11 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
 PYTHON = sys.executable
-
-
 PEAK_KB = {}     # command name -> the largest resident size of any of its processes
 
 
@@ -87,6 +83,28 @@ def child_mode(options):
             print(f'{seconds:.4f}')
 
 
+def measure(scratch, repeat):
+    """({measure: [seconds of each run]}, number of PDFs), every build writing in `scratch`."""
+    build = [PYTHON, 'build.py', '--output', scratch / 'output']
+    zh_summary = [*build, '--force', '--lang', 'zh', '--edition', 'summary', '--format', 'pdf']
+    pages = scratch / 'pages'
+    pages.mkdir()
+    subprocess.run([PYTHON, __file__, '--pages', pages], check=True)
+    runs = {'floor': [], 'cold': [], 'noop': [], 'zh floor': [], 'zh': []}
+    # Interleaved, so that a slow spell of a shared machine hits every measure alike.
+    for _ in range(repeat):
+        # The floor is timed inside its process: imports and reading the HTML excluded.
+        runs['floor'].append(float(subprocess.run(
+            [PYTHON, __file__, '--floor', pages], check=True, capture_output=True,
+            text=True).stdout))
+        runs['cold'].append(timed([*build, '--force'], 'full matrix'))
+        runs['noop'].extend(timed(build) for _ in range(3))
+        runs['zh floor'].append(timed([PYTHON, __file__, '--weasyprint-only',
+                                       pages / 'zh-summary.html']))
+        runs['zh'].append(timed(zh_summary, 'zh summary'))
+    return runs, len(list(pages.glob('*.html')))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--check', action='store_true', help='exit 1 when a target is missed')
@@ -97,26 +115,11 @@ def main():
     options = parser.parse_args()
     if options.pages or options.floor or options.weasyprint_only:
         return child_mode(options)
+    if options.repeat < 1:
+        parser.error('--repeat must be 1 or more')
     cores = os.cpu_count() or 1
-    output = tempfile.mkdtemp(prefix='nswp-bench-')
-    build = [PYTHON, 'build.py', '--output', output]
-    zh_summary = [*build, '--force', '--lang', 'zh', '--edition', 'summary', '--format', 'pdf']
-
-    pages = Path(tempfile.mkdtemp(prefix='nswp-bench-pages-'))
-    subprocess.run([PYTHON, __file__, '--pages', pages], check=True)
-    documents = len(list(pages.glob('*.html')))
-    runs = {'floor': [], 'cold': [], 'noop': [], 'zh floor': [], 'zh': []}
-    # Interleaved, so that a slow spell of a shared machine hits every measure alike.
-    for _ in range(options.repeat):
-        # The floor is timed inside its process: imports and reading the HTML excluded.
-        runs['floor'].append(float(subprocess.run(
-            [PYTHON, __file__, '--floor', pages], check=True, capture_output=True,
-            text=True).stdout))
-        runs['cold'].append(timed([*build, '--force'], 'full matrix'))
-        runs['noop'].extend(timed(build) for _ in range(3))
-        runs['zh floor'].append(timed([PYTHON, __file__, '--weasyprint-only',
-                                         pages / 'zh-summary.html']))
-        runs['zh'].append(timed(zh_summary, 'zh summary'))
+    with tempfile.TemporaryDirectory(prefix='nswp-bench-') as scratch:
+        runs, documents = measure(Path(scratch), options.repeat)
     best = {name: min(seconds) for name, seconds in runs.items()}
 
     rows = [
