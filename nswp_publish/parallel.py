@@ -75,8 +75,8 @@ def _write_pdf(path, html, variant, source):
 
 
 def _died(path):
-    return PublishError('the process laying it out stopped unexpectedly (out of memory?); '
-                        'the previous file is kept', path, hint='try again with --jobs 1')
+    return str(PublishError('the process laying it out stopped unexpectedly (out of memory?); '
+                            'the previous file is kept', path, hint='try again with --jobs 1'))
 
 
 def heaviest_first(job):
@@ -117,35 +117,35 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
         pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
         from .pipeline import Builder, Result
         builder = Builder(project, log_warnings=False)
+
+        def result(job, error=None, warnings=()):
+            return Result(job.path, job.language, job.edition, job.fmt,
+                          'failed' if error else 'written', error, warnings)
+
         laying_out = {}
         for job in ordered:
             publication = builder.publication(job.slug)
+            if job.fmt != 'pdf':        # HTML is written here, as it is rendered
+                finish(job, builder.build_one(publication, job.language, job.edition, job.fmt,
+                                              request))
+                continue
             try:
                 html, warnings = builder.render_output(publication, job.language, job.edition,
                                                        job.fmt, request)
-                if job.fmt == 'pdf':
-                    try:
-                        future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
-                                             publication.folder)
-                    except BrokenProcessPool:
-                        raise _died(job.path) from None
-                    laying_out[future] = (job, warnings)
-                    continue
-                builder.write_output(job.path, job.fmt, html, request)
-                result = Result(job.path, job.language, job.edition, job.fmt, 'written',
-                                warnings=warnings)
+                future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
+                                     publication.folder)
+                laying_out[future] = (job, warnings)
             except PublishError as error:
-                result = Result(job.path, job.language, job.edition, job.fmt, 'failed',
-                                str(error))
-            finish(job, result)
+                finish(job, result(job, str(error)))
+            except BrokenProcessPool:
+                finish(job, result(job, _died(job.path)))
         for future in as_completed(laying_out):
             job, warnings = laying_out[future]
             try:
                 error = future.result()
             except BrokenProcessPool:
-                error = str(_died(job.path))
-            finish(job, Result(job.path, job.language, job.edition, job.fmt,
-                               'failed' if error else 'written', error, warnings))
+                error = _died(job.path)
+            finish(job, result(job, error, warnings))
     except BaseException:
         # Interrupted: stop now, not after the files already queued.
         pool.shutdown(wait=False, cancel_futures=True)
