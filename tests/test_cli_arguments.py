@@ -184,3 +184,11 @@ def test_the_readme_examples_of_errors_are_what_the_tool_prints():
     for arguments, error in examples:
         result = run_build_py(shlex.split(arguments))
         assert result.returncode == 1 and result.stderr == error + '\n', (arguments, result.stderr)
+
+
+def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--lang', 'zh', '--format', 'html']) == 1
+    assert capsys.readouterr().err == (
+        'error: nothing to build: no publication ships in the languages and editions asked for '
+        '(brief ships in en, fr (editions: summary))\n')
