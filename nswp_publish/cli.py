@@ -159,7 +159,7 @@ def _parse(argv):
         # Said by the command, not the top-level parser: the help to read is the command's.
         command = parser.commands[options.command]
         known = [name for action in command._actions for name in action.option_strings]
-        suggestion = did_you_mean(extra[0], known) if extra[0].startswith('-') else ''
+        suggestion = did_you_mean(extra[0], known) if extra[0][:2] == '--' != extra[0] else ''
         raise UsageError(f'unrecognized arguments: {" ".join(extra)}',
                          hint=f'{suggestion + " " if suggestion else ""}'
                               f'see: python3 build.py {options.command} --help')

@@ -149,6 +149,10 @@ def new_publication(project, slug, title):
     from .content import SLUG
     if not SLUG.match(slug):
         raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"')
+    if slug == INTERFACE_DOMAIN:
+        # Its catalogs would be the shared interface catalogs, messages.po.
+        raise UsageError(f'"{slug}" is the name of the shared interface catalog: choose another '
+                         'slug')
     folder = project.content_dir / slug
     if folder.exists():
         raise UsageError(f'{folder} already exists: choose another slug')
