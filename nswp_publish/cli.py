@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
+from .choices import FORMATS, LANGUAGES, PDF_KINDS
 from .errors import PublishError, UsageError
 from .project import BuildRequest, Project
 
@@ -48,7 +48,7 @@ def make_parser():
 
     build = commands.add_parser('build', help='build PDF and HTML (the default command)')
     _add_selection(build)
-    build.add_argument('--edition', action='append', choices=EDITIONS,
+    build.add_argument('--edition', action='append', metavar='EDITION',
                        dest='editions', help='only this edition (repeatable): summary, full')
     build.add_argument('--format', action='append', choices=FORMATS, dest='formats',
                        help='only this format (repeatable): pdf, html')
@@ -91,7 +91,7 @@ def make_parser():
                        help='only this publication (repeatable)')
     proof.add_argument('--lang', action='append', choices=LANGUAGES[1:], metavar='LANG',
                        dest='languages', required=True, help='the language to proof (repeatable)')
-    proof.add_argument('--edition', action='append', choices=EDITIONS, dest='editions',
+    proof.add_argument('--edition', action='append', metavar='EDITION', dest='editions',
                        help='only this edition (default: all)')
 
     release = commands.add_parser('release', help='the release gate: check and build everything')
@@ -163,7 +163,7 @@ def run_build(options):
     from .incremental import plan
     request = BuildRequest(
         languages=tuple(options.languages or LANGUAGES),
-        editions=tuple(options.editions or EDITIONS),
+        editions=tuple(options.editions) if options.editions else None,
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))

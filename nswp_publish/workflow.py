@@ -24,10 +24,19 @@ class Domain(NamedTuple):
     publication: object = None
 
 
+def content_folders(project):
+    """Every publication folder of the project."""
+    from .content import find_publications
+    return find_publications(project.content_dir)
+
+
 def domains(project, slugs=None):
     """The shared interface domain and each publication's, extracted from their sources."""
+    # Interface text comes from the shared templates and every publication's own, whichever
+    # publications were asked for: one `messages` catalog serves them all.
     result = [Domain(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
-                     extract_templates(project.templates_dir, project.root))]
+                     extract_templates([project.templates_dir, *content_folders(project)],
+                                       project.root))]
     for publication in project.publications(slugs):
         languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]
         result.append(Domain(publication.domain, languages,
@@ -72,10 +81,9 @@ def placement_comments(project, publication, language):
     """{(msgctxt, msgid): ['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id']},
     read from the built PDFs' anchors (WeasyPrint writes a destination for every id)."""
     from pypdf import PdfReader
-    from .choices import EDITIONS
     from .translate import anchor_key
     pages, anchors = {}, {}
-    for edition in (edition for edition in EDITIONS if edition in publication.editions):
+    for edition in publication.editions:
         pdf = project.output_path(publication, language, edition, 'pdf')
         if not pdf.exists():
             continue
@@ -114,13 +122,13 @@ slug: {slug}
 title: "{title}"
 subtitle: "{title}"
 short_title: "{title}"
-label:
-  summary: Summary
-  full: Full report
 author: NSWP
 author_role: Global Network of Sex Work Projects
 date: "{month}"
-editions: [summary]
+editions:
+  summary:
+    label: Summary
+    layout: short
 languages: [en, fr, es, ru, zh]
 chapters:
   - introduction.yaml
@@ -130,7 +138,7 @@ publications: publications.yaml
 """
 SKELETON_CHAPTER = """\
 # The first chapter of {title}. Each block is one of: p, heading, bullets, numbered, quote,
-# perspective, case_study, figure, table (see content/README.md); add chapters to
+# box, section, image, chart, table, figure, template (see content/README.md); add chapters to
 # publication.yaml's "chapters" list.
 chapter: introduction
 title: Introduction
@@ -218,14 +226,13 @@ def run_check(project, options, print_table):
 
 def run_compare(project, options, print_table):
     """`check --outputs`: the built editions of every language against the English."""
-    from .choices import EDITIONS
     from .compare import compare_outputs
     failed = 0
     for publication in project.publications(options.publications):
         languages = [lang for lang in publication.languages
                      if lang != SOURCE_LANGUAGE and (not options.languages
                                                      or lang in options.languages)]
-        editions = [edition for edition in EDITIONS if edition in publication.editions]
+        editions = list(publication.editions)
         differences, pages = compare_outputs(project, publication, languages, editions)
         for difference in differences:
             print(difference)

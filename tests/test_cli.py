@@ -6,7 +6,7 @@ from nswp_publish import cli
 
 @pytest.mark.parametrize('argv, fragment', [
     (['--lang', 'xx'], "invalid choice: 'xx'"),
-    (['--edition', 'poster'], "invalid choice: 'poster'"),
+    (['--edition', 'poster'], 'unknown edition "poster" (these publications declare: summary, full)'),
     (['--format', 'docx'], "invalid choice: 'docx'"),
     (['--pub', 'no-such-report'], 'unknown publication "no-such-report"'),
     (['stats', '--min', '150'], '--min must be a percentage'),
