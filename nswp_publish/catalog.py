@@ -4,6 +4,7 @@ Translators edit `.po` files only; the build reads them directly (no `.mo` is
 ever committed). Babel's `read_po` merely prints a warning on a syntax error
 unless told otherwise, and counts lines from 0: both are handled here, once.
 """
+import datetime
 import io
 import re
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 from babel.support import Translations
 
 from .errors import CatalogError
-from .extract import catalog_bytes, new_catalog, write_if_changed
+from .extract import catalog_bytes, new_catalog, set_true_flags, write_if_changed
+from .posyntax import check_po_syntax
 
 SOURCE_LANGUAGE = 'en'
 
@@ -38,6 +40,14 @@ def read_catalog(path, language=None, domain=None):
                 else 'run: python3 build.py extract')
         raise CatalogError('catalog is missing', path, hint=hint) from None
     try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b'\n') + 1
+        raise CatalogError(f'text is not valid {error.encoding}', path, line,
+                           hint='save the catalog as UTF-8') from None
+    # What msgfmt, Poedit and Weblate refuse, the build refuses too, at the same line.
+    check_po_syntax(text, path, template=path.suffix == '.pot')
+    try:
         catalog = read_po(io.BytesIO(data), locale=language, domain=domain,
                           abort_invalid=True)
     except PoFileError as error:
@@ -45,10 +55,6 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'PO syntax error: {message}: {error.line.strip()[:60]!r}', path,
                            error.lineno + 1,
                            hint='fix this entry in Poedit or a text editor') from None
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b'\n') + 1
-        raise CatalogError(f'text is not valid {error.encoding}', path, line,
-                           hint='save the catalog as UTF-8') from None
     except LookupError as error:
         raise CatalogError(f'unknown charset in the header: {error}', path, 1,
                            hint='use "Content-Type: text/plain; charset=UTF-8"') from None
@@ -56,6 +62,7 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'invalid header: {error}', path, 1,
                            hint='run: python3 build.py update to rewrite the header') from None
     _restore_previous_ids(catalog)
+    set_true_flags(catalog, domain or path.stem)
     if catalog.charset.lower().replace('_', '-') not in ('utf-8', 'utf8'):
         raise CatalogError(f'catalog charset is {catalog.charset}, not UTF-8', path, 1,
                            hint='save it as UTF-8 with "charset=UTF-8" in its header')
@@ -138,12 +145,13 @@ def gnu_translations(catalog, domain):
     return Translations(buffer, domain)
 
 
-def update_catalog(template, path, language, context=None):
+def update_catalog(template, path, language, comments=None, memory=None):
     """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
 
     New messages are added, changed ones matched as fuzzy with their previous
     msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
-    message's (msgctxt, msgid) to extra comments for translators (where it appears).
+    `comments((msgctxt, msgid), old_comments)` gives extra comments for translators (where
+    a message appears), from its extracted comments before the merge.
     """
     path = Path(path)
     if path.exists():
@@ -153,14 +161,37 @@ def update_catalog(template, path, language, context=None):
         catalog = new_catalog(template.domain)
         catalog.locale = Locale.parse(language)
         status = 'created'
+    old_comments = {(m.context, m.id): m.auto_comments for m in catalog if m.id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
     catalog.fuzzy = False
+    set_true_flags(catalog, template.domain)
+    set_headers(catalog, language)
     for message in catalog:
-        if message.id and (message.context, message.id) in (context or {}):
+        if message.id and comments:
+            key = (message.context, message.id)
             message.auto_comments = [*message.auto_comments,
-                                     *context[message.context, message.id]]
+                                     *comments(key, old_comments.get(key, []))]
     return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
+
+
+#: The defaults Babel and xgettext put in a header: a sign that no translator's tool wrote it.
+DEFAULT_MARKS = ('FULL NAME', 'EMAIL@ADDRESS', 'LL@li.org', 'LANGUAGE')
+TRANSLATION_TEAM = 'NSWP translation team <secretariat@nswp.org>'
+
+
+def set_headers(catalog, language):
+    """Headers msgfmt, Poedit and Weblate expect: the language and its team, a translator and
+    a revision date. What a translator's tool wrote is kept; only template defaults change.
+    """
+    catalog.locale = Locale.parse(language)
+    if any(mark in (catalog.language_team or '') for mark in DEFAULT_MARKS):
+        catalog.language_team = Locale.parse(language).english_name
+    if any(mark in (catalog.last_translator or '') for mark in DEFAULT_MARKS):
+        catalog.last_translator = TRANSLATION_TEAM
+    if isinstance(catalog.revision_date, str):          # Babel's 'YEAR-MO-DA HO:MI+ZONE'
+        catalog.revision_date = datetime.datetime.now(datetime.timezone.utc).replace(
+            second=0, microsecond=0)
 
 
 def is_translated(entry):

@@ -109,8 +109,8 @@ def test_stats_min_fails_below_threshold(project, capsys, monkeypatch):
      'this is not PO', 'PO syntax error'),
     (lambda text: text.replace('msgid "Introduction"', 'msgidx "Introduction"'), 'msgidx',
      'PO syntax error'),
-    (lambda text: text.replace('charset=utf-8', 'charset=nonsense-42'), None, 'unknown charset'),
-    (lambda text: text.replace('charset=utf-8', 'charset=latin-1'), None, 'not UTF-8'),
+    (lambda text: text.replace('charset=utf-8', 'charset=nonsense-42'), 'charset=', 'not UTF-8'),
+    (lambda text: text.replace('charset=utf-8', 'charset=latin-1'), 'charset=', 'not UTF-8'),
 ])
 def test_broken_po_gives_file_line_message(project, damage, marker, fragment):
     path = po_path(project.locales_dir, 'fr', 'brief')
