@@ -21,6 +21,7 @@ from .errors import PublishError
 from .extract import catalog_bytes, is_current
 from .output import write_atomic
 from .project import BuildRequest
+from .wording import counted
 
 CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'compare')
 PASS, FAIL, DRAFT, SKIPPED = 'pass', 'FAIL', 'draft', '-'
@@ -65,7 +66,8 @@ def check_extracted(project, publication, templates_by_domain, language):
         catalog = read_catalog(path, language, domain)
         missing = [m.id for m in template if m.id and catalog.get(m.id, m.context) is None]
         if missing:
-            problems.append(f'{os.path.relpath(path)}: {len(missing)} messages of the POT are '
+            problems.append(f'{os.path.relpath(path)}: {counted(len(missing), "message")} of '
+                            f'the POT {"is" if len(missing) == 1 else "are"} '
                             f'missing (run: python3 build.py update --lang {language})')
     return problems
 

@@ -13,6 +13,7 @@ from .errors import UsageError
 from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
                       write_if_changed)
+from .wording import counted
 
 
 class Domain(NamedTuple):
@@ -240,7 +241,7 @@ def run_check(project, options, print_table):
     for problem in problems:
         print(problem)
     errors = sum(1 for problem in problems if problem.severity == 'error')
-    print(f'{errors} errors, {len(problems) - errors} warnings')
+    print(f'{counted(errors, "error")}, {counted(len(problems) - errors, "warning")}')
     return 1 if errors else 0
 
 
@@ -261,5 +262,5 @@ def run_compare(project, options, print_table):
         print_table(('pages', *(lang for lang in ['en', *languages])),
                     [(edition, *(pages.get((lang, edition)) or '-'
                                  for lang in ['en', *languages])) for edition in editions])
-    print(f'{failed} differences')
+    print(counted(failed, 'difference'))
     return 1 if failed else 0

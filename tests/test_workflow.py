@@ -145,7 +145,7 @@ def test_markup_mismatch_fails_the_build_with_po_line(project):
     line = read_catalog(path, 'fr', 'brief').get('See the [website](https://nswp.org)[^site].').lineno
     assert results[0].status == 'failed'
     assert f'brief.po:{line}: translation of' in results[0].error
-    assert 'footnotes: missing site' in results[0].error
+    assert 'footnote references: missing `[^site]`' in results[0].error
 
 
 def test_update_keeps_removed_messages_as_obsolete_and_translator_comments(project):
