@@ -7,6 +7,7 @@ never compares the plural forms with the header's `nplurals`. Poedit and Weblate
 refuse such a file, so the build must too, naming the line. This module only
 validates; Babel still does the reading.
 """
+import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -105,7 +106,12 @@ def check_po_syntax(text, path, template=False):
             if charset and charset.group(1).lower().replace('_', '-') not in ('utf-8', 'utf8'):
                 line = next((number for number in range(current.form_lines[None], len(lines) + 1)
                              if 'charset=' in lines[number - 1]), current.form_lines[None])
-                raise CatalogError(f'catalog charset is {charset.group(1)}, not UTF-8', path,
+                try:
+                    codecs.lookup(charset.group(1))
+                    problem = f'catalog charset is {charset.group(1)}, not UTF-8'
+                except LookupError:
+                    problem = f'unknown charset {charset.group(1)} in the header, not UTF-8'
+                raise CatalogError(problem, path,
                                    line,
                                    hint='save it as UTF-8 with "charset=UTF-8" in its header')
             found = HEADER_NPLURALS.search(header)
