@@ -252,7 +252,7 @@ def run_build(options):
         manifest.save()
     if not results and not current:
         raise UsageError('nothing to build: no publication ships in the languages and editions '
-                         'asked for')
+                         'asked for', hint=selection.offered(project, options.publications))
     for warning in dict.fromkeys(w for result in results for w in result.warnings):
         LOGGER.warning('%s', warning)
     rows = [('unchanged', job.language, job.edition, job.fmt, os.path.relpath(job.path))

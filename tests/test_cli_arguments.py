@@ -173,3 +173,22 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys)
     assert '--debug' in error
     with pytest.raises(ValueError):
         cli.main(['--debug', 'stats'])
+
+
+def test_the_readme_examples_of_errors_are_what_the_tool_prints():
+    import re
+    import shlex
+    readme = (ROOT / 'README.md').read_text('utf-8')
+    examples = re.findall(r'^\$ python3 build\.py (.*)\n(error: .*)$', readme, re.M)
+    assert len(examples) >= 4
+    for arguments, error in examples:
+        result = run_build_py(shlex.split(arguments))
+        assert result.returncode == 1 and result.stderr == error + '\n', (arguments, result.stderr)
+
+
+def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--lang', 'zh', '--format', 'html']) == 1
+    assert capsys.readouterr().err == (
+        'error: nothing to build: no publication ships in the languages and editions asked for '
+        '(brief ships in en, fr (editions: summary))\n')
