@@ -101,6 +101,7 @@ class Lookup:
     text: str           # the text to use: the translation, or the English source
     status: str         # 'source', 'translated', 'fuzzy', 'untranslated'
     po_line: int | None  # where the entry is in the `.po` file, if it is there
+    entry: object = None  # the catalog entry (its flags and translator comments)
 
 
 class MessageCatalog:
@@ -129,10 +130,10 @@ class MessageCatalog:
             return Lookup(message.text, 'untranslated', None)
         line = getattr(entry, 'lineno', None)
         if entry.fuzzy:
-            return Lookup(message.text, 'fuzzy', line)
+            return Lookup(message.text, 'fuzzy', line, entry)
         if not entry.string or not str(entry.string).strip():
-            return Lookup(message.text, 'untranslated', line)
-        return Lookup(entry.string, 'translated', line)
+            return Lookup(message.text, 'untranslated', line, entry)
+        return Lookup(entry.string, 'translated', line, entry)
 
 
 def gnu_translations(catalog, domain):

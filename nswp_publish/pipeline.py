@@ -110,9 +110,11 @@ class Builder:
         # Every medium meets the same messages: report the fallbacks once.
         warnings = next(iter(translators.values())).fallback_warnings() if translators else []
         if strict and warnings:
-            raise CatalogError(f'{counted(len(warnings), "message")} '
-                               f'{"is" if len(warnings) == 1 else "are"} untranslated or fuzzy',
-                               catalog.path, hint='translate them, or build without --strict')
+            # Each warning names its own file and line: list them all, one per line.
+            raise CatalogError(
+                f'--strict: {counted(len(warnings), "translation warning")} in {language} '
+                f'(untranslated or fuzzy messages, and problems `check` finds); fix them, or '
+                f'build without --strict:\n' + '\n'.join(f'  {warning}' for warning in warnings))
         if self.log_warnings:
             # Each medium meets the same messages: say each once per build.
             for warning in warnings:
