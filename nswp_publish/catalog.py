@@ -152,7 +152,8 @@ def update_catalog(template, path, language, comments=None, memory=None):
     New messages are added, changed ones matched as fuzzy with their previous
     msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
     `comments((msgctxt, msgid), old_comments)` gives extra comments for translators (where
-    a message appears), from its extracted comments before the merge.
+    a message appears), from its extracted comments before the merge. `memory` suggests
+    translations for new messages (see `suggest_from_memory`).
     """
     path = Path(path)
     if path.exists():
@@ -168,6 +169,7 @@ def update_catalog(template, path, language, comments=None, memory=None):
     catalog.fuzzy = False
     set_true_flags(catalog, template.domain)
     set_headers(catalog, language)
+    suggest_from_memory(catalog, memory or {})
     for message in catalog:
         if message.id and comments:
             key = (message.context, message.id)
@@ -201,16 +203,58 @@ def is_translated(entry):
     return bool(forms) and all(form and str(form).strip() for form in forms)
 
 
+#: A translator comment on a message that `update` filled from another publication's catalog.
+SUGGESTION = 'Suggestion from '
+
+
+def is_suggestion(entry):
+    """Whether an entry holds a translation-memory suggestion nobody has confirmed yet."""
+    return entry.fuzzy and any(comment.startswith(SUGGESTION) for comment in entry.user_comments)
+
+
+def suggest_from_memory(catalog, memory):
+    """Fill each untranslated message from `memory` ({msgid: (translation, catalog name)}),
+    fuzzy and with a comment naming the catalog ("# Suggestion from other.po"), as `msgmerge --compendium` does; once a
+    translator has confirmed a suggestion (no longer fuzzy), its comment goes."""
+    for message in catalog:
+        if not message.id:
+            continue
+        if not message.fuzzy:
+            message.user_comments = [comment for comment in message.user_comments
+                                     if not comment.startswith(SUGGESTION)]
+        found = memory.get(message.id)
+        if found and not message.fuzzy and not is_translated(message):
+            message.string = found[0]
+            message.flags.add('fuzzy')
+            # Short enough never to be wrapped: Babel reads each comment line on its own.
+            message.user_comments.append(f'{SUGGESTION}{found[1]}')
+
+
+def translation_memory(paths, language):
+    """{msgid: (translation, file name)}: the confirmed translations of other catalogs of one
+    language, all in one folder (the first catalog that has a msgid wins)."""
+    memory = {}
+    for path in paths:
+        for message in read_catalog(path, language, Path(path).stem):
+            if message.id and not message.fuzzy and is_translated(message):
+                memory.setdefault(message.id, (message.string, Path(path).name))
+    return memory
+
+
 @dataclass(frozen=True)
 class Stats:
+    """One catalog's messages by state, against its POT. `percent` is computed here only:
+    `stats` and `release` both read it."""
+
     translated: int
-    fuzzy: int
+    fuzzy: int           # fuzzy, suggestions excluded
     untranslated: int
     words: int           # words of English source text still to translate or review
+    suggested: int = 0   # filled from another publication's catalog, not yet confirmed
 
     @property
     def total(self):
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.suggested + self.fuzzy + self.untranslated
 
     @property
     def percent(self):
@@ -219,12 +263,14 @@ class Stats:
 
 def catalog_stats(catalog, template):
     """Count the template's messages by their state in `catalog`."""
-    translated = fuzzy = untranslated = words = 0
+    translated = fuzzy = untranslated = words = suggested = 0
     for message in template:
         if not message.id:
             continue
         entry = catalog.get(message.id, context=message.context)
-        if entry is not None and entry.fuzzy:
+        if entry is not None and is_suggestion(entry):
+            suggested += 1
+        elif entry is not None and entry.fuzzy:
             fuzzy += 1
         elif entry is not None and is_translated(entry):
             translated += 1
@@ -233,4 +279,4 @@ def catalog_stats(catalog, template):
             untranslated += 1
         source = message.id if isinstance(message.id, (list, tuple)) else [message.id]
         words += len(' '.join(source).split())
-    return Stats(translated, fuzzy, untranslated, words)
+    return Stats(translated, fuzzy, untranslated, words, suggested)

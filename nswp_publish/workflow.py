@@ -8,7 +8,8 @@ import re
 from typing import NamedTuple
 
 from .choices import EDITIONS, LANGUAGES
-from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
+from .catalog import (SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog,
+                      translation_memory, update_catalog)
 from .errors import UsageError
 from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
@@ -61,16 +62,23 @@ def extract_all(project, slugs=None, found=None):
 def update_all(project, slugs=None, languages=None):
     """Extract, then merge each POT into its languages' catalogs; returns [(path, status)].
 
-    Where a language's editions are built, each message of a publication also gets
+    A new message of a publication that another publication's catalog of the same
+    language already translates gets that translation as a fuzzy suggestion (translation
+    memory). Where a language's editions are built, each message of a publication also gets
     comments saying on which pages of them it landed and at which HTML anchor; what the
     comments said of editions not built (here, now) is kept.
     """
     found = domains(project, slugs)
     results = extract_all(project, found=found)
     for domain, language, path in catalogs(project, found, languages):
-        comments = (Placement.read(project, domain.publication, language).comments
-                    if domain.publication else None)
-        results.append((path, update_catalog(domain.template, path, language, comments)))
+        comments = memory = None
+        if domain.publication:
+            comments = Placement.read(project, domain.publication, language).comments
+            memory = translation_memory(
+                [other for other in sorted(path.parent.glob('*.po'))
+                 if other.stem not in (domain.name, INTERFACE_DOMAIN)], language)
+        results.append((path, update_catalog(domain.template, path, language, comments,
+                                             memory)))
     return results
 
 
@@ -129,11 +137,18 @@ class Placement:
         return [f'Where: {text}'] + ([f'Anchor: {anchor}'] if anchor else [])
 
 
+def stats_of(domain, language, path):
+    """The `Stats` of one catalog: the one place percentages come from (`stats`, `release`)."""
+    return catalog_stats(read_catalog(path, language, domain.name), domain.template)
+
+
 def stats_all(project, slugs=None, languages=None):
-    """[(domain, language, Stats)] for every catalog."""
-    return [(domain.name, language,
-             catalog_stats(read_catalog(path, language, domain.name), domain.template))
-            for domain, language, path in catalogs(project, domains(project, slugs), languages)]
+    """[(domain, language, Stats)] for every catalog: each publication's, one at a time,
+    then the shared interface catalog's."""
+    found = domains(project, slugs)
+    found = [*found[1:], found[0]]                 # the interface domain last, on its own
+    return [(domain.name, language, stats_of(domain, language, path))
+            for domain, language, path in catalogs(project, found, languages)]
 
 
 SKELETON_PUBLICATION = """\
@@ -219,8 +234,10 @@ def run_update(project, options, print_table):
 
 def run_stats(project, options, print_table):
     rows = stats_all(project, options.publications, options.languages)
-    print_table(('domain', 'lang', 'translated', 'fuzzy', 'untranslated', 'words', 'percent'),
-                [(domain, language, s.translated, s.fuzzy, s.untranslated, s.words,
+    print_table(('catalog', 'lang', 'translated', 'suggested', 'fuzzy', 'untranslated', 'words',
+                 'percent'),
+                [(f'{domain} (interface)' if domain == INTERFACE_DOMAIN else domain, language,
+                  s.translated, s.suggested, s.fuzzy, s.untranslated, s.words,
                   f'{s.percent:.1f}%') for domain, language, s in rows])
     if options.min is not None:
         if not 0 <= options.min <= 100:
