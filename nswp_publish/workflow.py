@@ -128,10 +128,12 @@ class Placement:
         the built editions' pages, and the old comment's pages of the editions not built."""
         from .translate import anchor_key
         key = anchor_key(*message_key)
-        where, anchor = {}, None
+        where, anchor, seen = {}, None, []
         for comment in old_comments:
             if comment.startswith('Where: '):
-                where = {edition: pages for edition, pages in WHERE.findall(comment[7:])
+                found = WHERE.findall(comment[7:])
+                seen = [edition for edition, _ in found]
+                where = {edition: pages for edition, pages in found
                          if edition not in self.editions}
             elif comment.startswith('Anchor: '):
                 anchor = comment[8:]
@@ -140,7 +142,9 @@ class Placement:
         if not where:
             return []
         anchor = self.anchors.get(key) or anchor
-        order = {edition: index for index, edition in enumerate(self.order)}
+        # The publication's order of editions; else the order the comment had.
+        order = {edition: index
+                 for index, edition in enumerate(dict.fromkeys([*self.order, *seen]))}
         text = ', '.join(f'{edition} {"pp." if "," in pages else "p."} {pages}'
                          for edition, pages in sorted(where.items(),
                                                       key=lambda item: order.get(item[0], 9)))

@@ -150,7 +150,7 @@ def test_unknown_edition_names_the_declared_ones(guide, capsys, monkeypatch):
     assert cli.main(['--edition', 'summary']) == 1
     error = capsys.readouterr().err
     assert error.count('\n') == 1
-    assert 'unknown edition "summary" (these publications declare: brief, easy-read, handbook)' in error
+    assert 'unknown edition "summary" (guide declares: brief, easy-read, handbook)' in error
 
 
 def test_sections_are_numbered_and_cross_references_print_number_and_page(guide):
@@ -238,7 +238,8 @@ def test_empty_lists_are_left_out_with_their_contents_entry(tmp_path):
 
 def test_the_core_names_no_structure_of_one_report():
     words = ('finding', 'recommendation', 'strategic', 'participation', 'regional',
-             'executive', 'crossref', 'case_study', 'perspective', "'summary'", "'full'")
+             'executive', 'crossref', 'case_study', 'perspective', "edition == '",
+             "edition != '", "'summary', 'full'")
     for path in (ROOT / 'nswp_publish').glob('*.py'):
         source = path.read_text('utf-8').lower()
         found = [word for word in words if word in source]
