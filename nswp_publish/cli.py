@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import selection
-from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
+from .choices import FORMATS, LANGUAGES, PDF_KINDS
 from .errors import PublishError, UsageError, display_path
 from .project import BuildRequest, Project
 from .wording import did_you_mean
@@ -224,11 +224,11 @@ def run_build(options):
     from .incremental import plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
     selection.check_publications(project, options.publications)
-    declared = selection.check_editions(
+    selection.check_editions(
         options.editions, selection.declared_editions(project, options.publications))
     request = BuildRequest(
         languages=tuple(options.languages or LANGUAGES),
-        editions=tuple(options.editions or dict.fromkeys((*EDITIONS, *declared))),
+        editions=tuple(options.editions) if options.editions else None,
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))
