@@ -26,8 +26,16 @@ SYSTEM_PACKAGES = {
     'fonts-noto-cjk': ('fonts', ('Noto Serif CJK SC', 'Noto Sans CJK SC')),
     # Validates built PDFs in `build.py release`.
     'qpdf': ('command', 'qpdf'),
+    # GNU msgfmt, msgcat, msgmerge: `check` runs `msgfmt --check` (as Poedit does on save),
+    # `release` requires it, and the tests round-trip every catalog through them.
+    'gettext': ('command', 'msgfmt'),
     # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
     'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
+    # PyICU (each language's collation of acronyms and bibliographies) compiles against
+    # ICU: its headers, pkg-config to find them, and a C++ compiler.
+    'libicu-dev': ('file', '/usr/include/unicode/coll.h'),
+    'pkg-config': ('command', 'pkg-config'),
+    'g++': ('command', 'g++'),
 }
 
 

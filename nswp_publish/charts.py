@@ -72,7 +72,7 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
                            hint=f'expected one of: {", ".join(KINDS)}')
     categories = [str(category) for category in categories]
     series = [Series(str(item.label), tuple(item.values)) for item in series]
-    _check(kind, categories, series, where)
+    check_data(kind, categories, series, where)
     numbers = _Numbers(language, any(isinstance(value, Percent)
                                      for item in series for value in item.values))
     drawing = _Drawing(language, title, ident, kind)
@@ -86,7 +86,8 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
     return Chart(drawing.markup(), WIDTH, drawing.height, table)
 
 
-def _check(kind, categories, series, where):
+def check_data(kind, categories, series, where):
+    """Refuse data a chart of `kind` cannot show, as a one-line error at `where`."""
     if not categories:
         raise ContentError('a chart needs at least one row of data', *where)
     if not series:

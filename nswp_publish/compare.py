@@ -11,12 +11,13 @@ from html import unescape
 
 from . import content
 from .translate import format_value
+from .wording import counted
 
 #: What is counted in each edition's HTML: (name, pattern).
 STRUCTURE = (
     ('chapters', re.compile(r'<section class="chapter\b')),
-    ('findings', re.compile(r'<article class="finding"')),
-    ('recommendations', re.compile(r'<li id="recommendation-\d+"')),
+    ('numbered sections', re.compile(r'<article class="section\b')),
+    ('boxes', re.compile(r'<aside class="box\b')),
     ('footnotes', re.compile(r'role="doc-noteref"')),
     ('figures', re.compile(r'<figure class="figure\b')),
     ('table rows', re.compile(r'<tr\b(?![^>]*class="total")')),
@@ -92,7 +93,8 @@ def compare_outputs(project, publication, languages, editions):
             for name, count in counts.items():
                 if count != reference[name]:
                     differences.append(Difference(
-                        language, shown, f'{count} {name}, the English has {reference[name]}'))
+                        language, shown,
+                        f'{counted(count, name[:-1], name)}, the English has {reference[name]}'))
             text = re.sub(r'\s+', ' ', visible_text(html))
             squeezed = re.sub(r'\s', '', text)
             for number, message in expected_numbers(publication, edition, language).items():

@@ -138,13 +138,20 @@ def _looks_like_xml(data):
 
 def _open_raster(data):
     """Open and fully decode raster bytes with Pillow; a decompression bomb is an error."""
-    from PIL import Image as PILImage
-    with warnings.catch_warnings():
-        warnings.simplefilter('error', PILImage.DecompressionBombWarning)
-        image = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
-        if image.width * image.height > MAX_PIXELS:
-            raise PILImage.DecompressionBombError('too many pixels')
-        image.load()
+    from PIL import Image as PILImage, ImageFile
+    # WeasyPrint sets this switch for the whole process when imported (it draws what it
+    # can of a damaged file); a damaged file in content must be refused, so not here.
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', PILImage.DecompressionBombWarning)
+            image = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
+            if image.width * image.height > MAX_PIXELS:
+                raise PILImage.DecompressionBombError('too many pixels')
+            image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return image
 
 

@@ -42,24 +42,34 @@ class Signature:
     placeholders: tuple
 
     def differences(self, other, italics=True):
-        """Human-readable differences between a source signature and a translation's.
+        """What a translation (`other`) lost or gained of its source's markup, in the words
+        and the symbols a translator sees in the catalog: "`**bold**` markup: 0 instead of 1",
+        "footnote references: missing `[^site]`".
 
         Scripts without italics (Chinese marks titles with 《》) may drop `*emphasis*`.
         """
         found = []
         for name in ('strong', 'emphasis') if italics else ('strong',):
             if getattr(self, name) != getattr(other, name):
-                found.append(f'{getattr(other, name)} {name} spans instead of '
+                found.append(f'{SPAN_NAMES[name]} markup: {getattr(other, name)} instead of '
                              f'{getattr(self, name)}')
-        for name in ('links', 'footnotes', 'placeholders'):
+        for name, (label, shown) in LIST_NAMES.items():
             mine, theirs = Counter(getattr(self, name)), Counter(getattr(other, name))
             if mine != theirs:
-                missing = ', '.join(sorted((mine - theirs).elements()))
-                extra = ', '.join(sorted((theirs - mine).elements()))
+                missing, extra = (', '.join(f'`{shown % item}`' for item in sorted(items))
+                                  for items in ((mine - theirs).elements(),
+                                                (theirs - mine).elements()))
                 parts = [f'missing {missing}' if missing else '',
                          f'unexpected {extra}' if extra else '']
-                found.append(f'{name}: ' + '; '.join(p for p in parts if p))
+                found.append(f'{label}: ' + '; '.join(p for p in parts if p))
         return found
+
+
+#: Span markup as the translator types it.
+SPAN_NAMES = {'strong': '`**bold**`', 'emphasis': '`*italic*`'}
+#: Lists of markup: how each is named, and how one item is written in a message.
+LIST_NAMES = {'links': ('links', '(%s)'), 'footnotes': ('footnote references', '[^%s]'),
+              'placeholders': ('placeholders', '{%s}')}
 
 
 def signature(text):
@@ -90,16 +100,19 @@ def unsafe_links(text):
     return [href for href in signature(text).links if not SAFE_LINK.match(href)]
 
 
-def render_html(text, values=None, footnote=None):
+def render_html(text, values=None, footnote=None, xref=None):
     """Render one message to safe HTML.
 
     `values` maps placeholder names to already formatted strings; `footnote`
-    is called with a footnote label and returns the Markup for its reference.
+    is called with a footnote label and returns the Markup for its reference;
+    `xref` is called with the id of a `[text](#id)` link and returns the number of
+    its target (a numbered section, say) or None: the number ends the link text.
     A placeholder without a value raises `KeyError` with its name.
     """
     values = values or {}
     html = []
     link_ok = []
+    numbers = []
     for token in parse_inline(text):
         kind = token.type
         if kind in ('text', 'text_special'):
@@ -115,9 +128,16 @@ def render_html(text, values=None, footnote=None):
         elif kind == 'link_open':
             href = token.attrGet('href') or ''
             link_ok.append(bool(SAFE_LINK.match(href)))
-            if link_ok[-1]:
+            numbers.append(xref(href[1:]) if xref and href.startswith('#') else None)
+            if link_ok[-1] and href.startswith('#'):
+                html.append(Markup('<a class="xref" href="%s">') % href)
+            elif link_ok[-1]:
                 html.append(Markup('<a href="%s">') % href)
         elif kind == 'link_close':
+            number = numbers.pop()
+            if number is not None:
+                html.append(Markup('\N{NO-BREAK SPACE}<span class="xref-number">%s</span>')
+                            % number)
             if link_ok.pop():
                 html.append(Markup('</a>'))
         elif kind == 'footnote_ref':

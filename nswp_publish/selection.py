@@ -96,6 +96,17 @@ def declared_editions(project, slugs=None):
     return found
 
 
+def offered(project, slugs=None):
+    """'brief ships in en, fr (editions: summary)' for each chosen publication."""
+    parts = []
+    for slug, meta in publication_meta(project).items():
+        if (not slugs or slug in slugs) and meta is not None:
+            languages, editions = meta.get('languages') or (), meta.get('editions') or ()
+            parts.append(f'{slug} ships in {", ".join(map(str, languages))} (editions: '
+                         f'{", ".join(map(str, editions))})')
+    return '; '.join(parts) or 'content/ holds no publication'
+
+
 def check_editions(requested, declared):
     """Raise for a requested edition that none of the publications declares.
 

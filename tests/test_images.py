@@ -123,6 +123,16 @@ def test_refused_files(folder, tmp_path):
     assert 'chapter.yaml:12: image "fake.jpg" cannot be decoded' in refused(folder, 'fake.jpg')
 
 
+def test_damaged_file_refused_even_after_weasyprint_is_imported(folder):
+    import weasyprint  # noqa: F401 (it lets Pillow load truncated images, process-wide)
+    from PIL import ImageFile
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    good = raster(folder / 'good.png', (300, 300)).read_bytes()
+    (folder / 'broken.png').write_bytes(good[:len(good) // 2])
+    assert 'image "broken.png" cannot be decoded' in refused(folder, 'broken.png')
+    assert ImageFile.LOAD_TRUNCATED_IMAGES          # WeasyPrint's own setting is left alone
+
+
 def test_larger_than_20_mb_is_refused_before_reading(folder):
     path = raster(folder / 'huge.png')
     with open(path, 'r+b') as file:
