@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import selection
-from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
+from .choices import FORMATS, LANGUAGES, PDF_KINDS
 from .errors import PublishError, UsageError, display_path
 from .project import BuildRequest, Project
 from .wording import did_you_mean
@@ -159,7 +159,7 @@ def _parse(argv):
         # Said by the command, not the top-level parser: the help to read is the command's.
         command = parser.commands[options.command]
         known = [name for action in command._actions for name in action.option_strings]
-        suggestion = did_you_mean(extra[0], known) if extra[0].startswith('-') else ''
+        suggestion = did_you_mean(extra[0], known) if extra[0][:2] == '--' != extra[0] else ''
         raise UsageError(f'unrecognized arguments: {" ".join(extra)}',
                          hint=f'{suggestion + " " if suggestion else ""}'
                               f'see: python3 build.py {options.command} --help')
@@ -224,11 +224,11 @@ def run_build(options):
     from .incremental import plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
     selection.check_publications(project, options.publications)
-    declared = selection.check_editions(
+    selection.check_editions(
         options.editions, selection.declared_editions(project, options.publications))
     request = BuildRequest(
         languages=tuple(options.languages or LANGUAGES),
-        editions=tuple(options.editions or dict.fromkeys((*EDITIONS, *declared))),
+        editions=tuple(options.editions) if options.editions else None,
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))

@@ -7,7 +7,7 @@ import os
 import re
 from typing import NamedTuple
 
-from .choices import EDITIONS, LANGUAGES
+from .choices import LANGUAGES
 from .catalog import (SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog,
                       translation_memory, update_catalog)
 from .errors import UsageError
@@ -27,10 +27,19 @@ class Domain(NamedTuple):
     publication: object = None
 
 
+def content_folders(project):
+    """Every publication folder of the project."""
+    from .content import find_publications
+    return find_publications(project.content_dir)
+
+
 def domains(project, slugs=None):
     """The shared interface domain and each publication's, extracted from their sources."""
+    # Interface text comes from the shared templates and every publication's own, whichever
+    # publications were asked for: one `messages` catalog serves them all.
     result = [Domain(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
-                     extract_templates(project.templates_dir, project.root))]
+                     extract_templates([project.templates_dir, *content_folders(project)],
+                                       project.root))]
     for publication in project.publications(slugs):
         languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]
         result.append(Domain(publication.domain, languages,
@@ -82,15 +91,16 @@ def update_all(project, slugs=None, languages=None):
     return results
 
 
-WHERE = re.compile(r'(\w+) pp?\. ([\d, ]+?)(?=, [a-z]|$)')
+WHERE = re.compile(r'([a-z0-9-]+) pp?\. ([\d, ]+?)(?=, [a-z]|$)')
 
 
 class Placement:
     """Where each message of a publication landed in one language's built PDFs, read from
     their anchors (WeasyPrint writes a destination for every id)."""
 
-    def __init__(self, editions, pages, anchors):
+    def __init__(self, editions, pages, anchors, order=()):
         self.editions = editions      # the editions whose PDF exists
+        self.order = list(order)      # every edition the publication declares, in order
         self.pages = pages            # anchor key -> {edition: {page numbers}}
         self.anchors = anchors        # anchor key -> 'file.html#m-key-1'
 
@@ -98,7 +108,7 @@ class Placement:
     def read(cls, project, publication, language):
         from pypdf import PdfReader
         editions, pages, anchors = [], {}, {}
-        for edition in (edition for edition in EDITIONS if edition in publication.editions):
+        for edition in publication.editions:
             pdf = project.output_path(publication, language, edition, 'pdf')
             if not pdf.exists():
                 continue
@@ -111,17 +121,19 @@ class Placement:
                     page = reader.get_destination_page_number(destination) + 1
                     pages.setdefault(key, {}).setdefault(edition, set()).add(page)
                     anchors.setdefault(key, f'{html.name}#m-{key}-1')
-        return cls(editions, pages, anchors)
+        return cls(editions, pages, anchors, publication.editions)
 
     def comments(self, message_key, old_comments):
         """['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id'] for one message:
         the built editions' pages, and the old comment's pages of the editions not built."""
         from .translate import anchor_key
         key = anchor_key(*message_key)
-        where, anchor = {}, None
+        where, anchor, seen = {}, None, []
         for comment in old_comments:
             if comment.startswith('Where: '):
-                where = {edition: pages for edition, pages in WHERE.findall(comment[7:])
+                found = WHERE.findall(comment[7:])
+                seen = [edition for edition, _ in found]
+                where = {edition: pages for edition, pages in found
                          if edition not in self.editions}
             elif comment.startswith('Anchor: '):
                 anchor = comment[8:]
@@ -130,7 +142,9 @@ class Placement:
         if not where:
             return []
         anchor = self.anchors.get(key) or anchor
-        order = {edition: index for index, edition in enumerate(EDITIONS)}
+        # The publication's order of editions; else the order the comment had.
+        order = {edition: index
+                 for index, edition in enumerate(dict.fromkeys([*self.order, *seen]))}
         text = ', '.join(f'{edition} {"pp." if "," in pages else "p."} {pages}'
                          for edition, pages in sorted(where.items(),
                                                       key=lambda item: order.get(item[0], 9)))
@@ -158,13 +172,13 @@ slug: {slug}
 title: "{title}"
 subtitle: "{title}"
 short_title: "{title}"
-label:
-  summary: Summary
-  full: Full report
 author: NSWP
 author_role: Global Network of Sex Work Projects
 date: "{month}"
-editions: [summary]
+editions:
+  summary:
+    label: Summary
+    layout: short
 languages: [en, fr, es, ru, zh]
 chapters:
   - introduction.yaml
@@ -174,7 +188,7 @@ publications: publications.yaml
 """
 SKELETON_CHAPTER = """\
 # The first chapter of {title}. Each block is one of: p, heading, bullets, numbered, quote,
-# perspective, case_study, figure, table (see content/README.md); add chapters to
+# box, section, image, chart, table, figure, template (see content/README.md); add chapters to
 # publication.yaml's "chapters" list.
 chapter: introduction
 title: Introduction
@@ -192,6 +206,10 @@ def new_publication(project, slug, title):
     from .content import SLUG
     if not SLUG.match(slug):
         raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"')
+    if slug == INTERFACE_DOMAIN:
+        # Its catalogs would be the shared interface catalogs, messages.po.
+        raise UsageError(f'"{slug}" is the name of the shared interface catalog: choose another '
+                         'slug')
     folder = project.content_dir / slug
     if folder.exists():
         raise UsageError(f'{folder} already exists: choose another slug')
@@ -264,14 +282,13 @@ def run_check(project, options, print_table):
 
 def run_compare(project, options, print_table):
     """`check --outputs`: the built editions of every language against the English."""
-    from .choices import EDITIONS
     from .compare import compare_outputs
     failed = 0
     for publication in project.publications(options.publications):
         languages = [lang for lang in publication.languages
                      if lang != SOURCE_LANGUAGE and (not options.languages
                                                      or lang in options.languages)]
-        editions = [edition for edition in EDITIONS if edition in publication.editions]
+        editions = list(publication.editions)
         differences, pages = compare_outputs(project, publication, languages, editions)
         for difference in differences:
             print(difference)

@@ -58,7 +58,6 @@ BAD_ARGUMENTS = [
     (['new', 'a-note'], 'the following arguments are required: --title'),
     (['new', 'A Note', '--title', 'T'], 'is not a valid slug'),
     (['new', 'a-note', '--title', ' '], 'the title cannot be empty'),
-    (['new', 'strategic-review-2010-15', '--title', 'T'], 'already exists'),
     # proof
     (['proof'], 'the following arguments are required: --lang (see: python3 build.py proof '
                 '--help)'),
@@ -94,6 +93,19 @@ def assert_one_line_error(result, fragment):
 @pytest.mark.parametrize('argv, fragment', BAD_ARGUMENTS, ids=' '.join)
 def test_bad_arguments_are_one_line(argv, fragment):
     assert_one_line_error(run_build_py(argv), fragment)
+
+
+@pytest.mark.parametrize('slug, fragment', [
+    ('brief', 'content/brief already exists: choose another slug'),
+    ('messages', '"messages" is the name of the shared interface catalog')])
+def test_new_refuses_a_slug_in_use(slug, fragment, project, monkeypatch, capsys):
+    # In a copy: a `new` that went ahead would overwrite the project's files.
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    before = {path: path.read_bytes() for path in project.root.rglob('*') if path.is_file()}
+    assert cli.main(['new', slug, '--title', 'A title']) == 1
+    error = capsys.readouterr().err
+    assert fragment in error and error.count('\n') == 1
+    assert {path: path.read_bytes() for path in project.root.rglob('*') if path.is_file()} == before
 
 
 @pytest.fixture
