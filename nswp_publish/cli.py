@@ -137,6 +137,8 @@ def make_parser():
 
 
 def _parse(argv):
+    if argv[:1] == ['help']:            # `build.py help`, `build.py help proof`
+        argv = [*argv[1:2], '--help']
     if argv in (['-h'], ['--help']):
         # Building is the default command: its options belong in the first help a user sees.
         parser = make_parser()
@@ -215,7 +217,8 @@ def main(argv=None):
     except Exception as error:       # noqa: BLE001 - a bug, said in one line
         if debug:
             raise
-        print(f'error: internal error: {type(error).__name__}: {error} (this is a bug: run '
+        text = ' '.join(str(error).split())
+        print(f'error: internal error: {type(error).__name__}: {text} (this is a bug: run '
               'the same command with --debug to see where, and report it)', file=sys.stderr)
         return 1
 

@@ -177,7 +177,7 @@ def test_editions_declared_as_names_with_settings(tmp_path):
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys):
     def broken(options):
-        raise ValueError('something no one foresaw')
+        raise ValueError('something no one\nforesaw')
     monkeypatch.setitem(cli.COMMAND_FUNCTIONS, 'stats', broken)
     assert cli.main(['stats']) == 1
     error = capsys.readouterr().err
@@ -196,6 +196,15 @@ def test_the_readme_examples_of_errors_are_what_the_tool_prints():
     for arguments, error in examples:
         result = run_build_py(shlex.split(arguments))
         assert result.returncode == 1 and result.stderr == error + '\n', (arguments, result.stderr)
+
+
+@pytest.mark.parametrize('argv, fragment', [
+    (['help'], 'Options of build (the default command)'),
+    (['help', 'proof'], 'usage: build.py proof'),
+    (['proof', '--help'], 'usage: build.py proof')])
+def test_help(argv, fragment):
+    result = run_build_py(argv)
+    assert result.returncode == 0 and fragment in result.stdout, result.stderr
 
 
 def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
