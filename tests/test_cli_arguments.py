@@ -42,6 +42,8 @@ BAD_ARGUMENTS = [
                                   'extract --help)'),
     # update
     (['update', '--lang', 'de'], "invalid choice: 'de'"),
+    (['update', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
+    (['stats', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
     (['update', '--pub', 'nope'], 'unknown publication "nope"'),
     # stats
     (['stats', '--min'], 'argument --min: expected one argument'),
@@ -212,4 +214,12 @@ def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
     assert cli.main(['--lang', 'zh', '--format', 'html']) == 1
     assert capsys.readouterr().err == (
         'error: nothing to build: no publication ships in the languages and editions asked for '
+        '(brief ships in en, fr (editions: summary))\n')
+
+
+def test_nothing_to_proof_says_what_there_is(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['proof', '--lang', 'zh']) == 1
+    assert capsys.readouterr().err == (
+        'error: nothing to proof: no publication ships in the languages and editions asked for '
         '(brief ships in en, fr (editions: summary))\n')
