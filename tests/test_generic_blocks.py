@@ -254,3 +254,32 @@ def test_loader_reports_a_reserved_key_in_a_template_block(tmp_path):
     with pytest.raises(content.ContentError, match='"type" is a reserved key') as error:
         content.load_file(path)
     assert error.value.line == 6
+
+
+def test_a_long_table_breaks_across_pages_repeating_its_header(tmp_path):
+    root = tmp_path / 'project'
+    shutil.copytree(ROOT / 'templates', root / 'templates')
+    folder = root / 'content' / 'tables'
+    folder.mkdir(parents=True)
+    (folder / 'publication.yaml').write_text(textwrap.dedent('''\
+        slug: tables
+        title: Tables
+        short_title: Tables
+        date: 2027-01
+        editions: {brief: {label: Brief}}
+        languages: [en]
+        chapters: [one.yaml]
+        '''))
+    rows = ''.join(f'        - ["Organisation {n}", {n * 1000}, "{n}%"]\n' for n in range(1, 121))
+    (folder / 'one.yaml').write_text(
+        'chapter: one\ntitle: One\nblocks:\n  - id: members\n    table:\n'
+        '      caption: Members\n      header: [Name, Members, Share]\n      rows:\n' + rows)
+    project = Project(root)
+    results = Builder(project, log_warnings=False).build(BuildRequest(formats=('pdf',)))
+    assert [r.status for r in results] == ['written']
+    pages = [squeeze(page.extract_text()) for page in PdfReader(results[0].path).pages]
+    with_rows = [page for page in pages if 'Organisation' in page]
+    assert len(with_rows) >= 3
+    assert all('NameMembersShare' in page for page in with_rows)      # the header repeats
+    assert 'Organisation120120,000120%' in pages[-1] or any(
+        'Organisation120120,000120%' in page for page in with_rows)   # nothing lost
