@@ -30,6 +30,7 @@ editions:
 languages: [en, fr, zh]
 chapters: [rights.yaml, steps.yaml]
 acronyms: acronyms.yaml
+glossary: glossary.yaml
 publications: publications.yaml
 box_labels:
   note: Note
@@ -82,6 +83,12 @@ acronyms:
   HIV: human immunodeficiency virus
   ECOSOC: Economic and Social Council
 '''
+GLOSSARY = '''\
+glossary:
+  Outreach: "Going to where sex workers work."
+  Criminalisation: "Laws that punish."
+  Empowerment: "Gaining power over one's own life."
+'''
 PUBLICATIONS = '''\
 publications:
   - {id: zeta, title: "Zeta", author: "Zhang Wei", year: 2020}
@@ -100,7 +107,7 @@ def guide(tmp_path_factory):
     folder = root / 'content' / 'guide'
     (folder / 'templates' / 'blocks').mkdir(parents=True)
     for name, text in (('publication.yaml', PUBLICATION), ('rights.yaml', RIGHTS),
-                       ('steps.yaml', STEPS), ('acronyms.yaml', ACRONYMS),
+                       ('steps.yaml', STEPS), ('acronyms.yaml', ACRONYMS), ('glossary.yaml', GLOSSARY),
                        ('publications.yaml', PUBLICATIONS),
                        ('templates/blocks/checklist.html', CHECKLIST)):
         (folder / name).write_text(text)
@@ -112,10 +119,12 @@ def guide(tmp_path_factory):
     monkey.undo()
     set_translations(project, 'fr', 'guide', {
         'HIV': 'VIH', 'WHO': 'OMS', 'ECOSOC': 'ECOSOC', 'Zhang Wei': 'Zhang Wei',
-        'Ålund': 'Ålund', 'Abbott': 'Abbott'})
+        'Ålund': 'Ålund', 'Abbott': 'Abbott', 'Outreach': 'Travail de proximité',
+        'Criminalisation': 'Pénalisation', 'Empowerment': 'Autonomisation'})
     set_translations(project, 'zh', 'guide', {
         'HIV': '艾滋病毒', 'WHO': '世卫组织', 'ECOSOC': '经社理事会',
-        'Zhang Wei': '张伟', 'Ålund': '奥伦德', 'Abbott': '阿博特'})
+        'Zhang Wei': '张伟', 'Ålund': '奥伦德', 'Abbott': '阿博特',
+        'Outreach': '外展', 'Criminalisation': '刑罪化', 'Empowerment': '赋权'})
     results = Builder(project, log_warnings=False).build(BuildRequest())
     assert [r.error for r in results if r.status != 'written'] == []
     return project, results
@@ -193,6 +202,18 @@ def test_acronyms_are_translated_and_sorted_by_each_languages_collation(guide):
     assert [squeeze(a) for a in listed('fr')] == ['ECOSOC', 'OMS', 'VIH']
     # Chinese in pinyin order: ai (艾) < jing (经) < shi (世).
     assert [squeeze(a) for a in listed('zh')] == ['艾滋病毒', '经社理事会', '世卫组织']
+
+
+def test_glossary_terms_are_translated_and_sorted_in_each_edition(guide):
+    project, _ = guide
+    def terms(language, edition):
+        html = html_of(project, language, edition)
+        section = html.split('id="glossary"')[1].split('</section>')[0]
+        return [squeeze(re.sub(r'<[^>]+>', '', dt)) for dt in re.findall(r'<dt>(.*?)</dt>', section)]
+    assert terms('en', 'handbook') == ['Criminalisation', 'Empowerment', 'Outreach']
+    assert terms('fr', 'brief') == ['Autonomisation', 'Pénalisation', 'Travaildeproximité']
+    assert terms('zh', 'handbook') == ['赋权', '外展', '刑罪化']     # fu < wai < xing
+    assert 'href="#glossary"' in html_of(project, 'en', 'handbook')  # in the contents
 
 
 def test_bibliography_is_sorted_by_collation(guide):
