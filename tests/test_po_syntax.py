@@ -62,7 +62,12 @@ def translated_project(project):
         if isinstance(message.id, tuple):
             message.string = tuple(f'{form} (fr)' for form in message.id)
     from nswp_publish.extract import catalog_bytes
-    path.write_bytes(catalog_bytes(catalog))
+    text = catalog_bytes(catalog).decode()
+    if 'msgid_plural' not in text:        # a plural message, as a publication's template has
+        text += ('\n#, python-format\nmsgid "%(num)s organisation"\n'
+                 'msgid_plural "%(num)s organisations"\n'
+                 'msgstr[0] "%(num)s organisation (fr)"\nmsgstr[1] "%(num)s organisations (fr)"\n')
+    path.write_text(text)
     return project
 
 
