@@ -39,6 +39,7 @@ def read_catalog(path, language=None, domain=None):
         hint = (f'run: python3 build.py update --lang {language}' if language
                 else 'run: python3 build.py extract')
         raise CatalogError('catalog is missing', path, hint=hint) from None
+    data = data.removeprefix(b'\xef\xbb\xbf')       # a byte-order mark, as some editors save
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as error:

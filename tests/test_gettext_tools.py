@@ -244,3 +244,17 @@ def test_check_command_runs_pofilter(project, capsys, monkeypatch):
     assert cli.main(['check', '--lang', 'fr']) == 1
     assert re.search(r'locales/fr/LC_MESSAGES/brief\.po:\d+: \[pofilter-emails\]',
                      capsys.readouterr().out)
+
+
+def test_release_fails_on_what_pofilter_finds(project):
+    """A translation only pofilter questions (an e-mail address the source lacks) fails the
+    release gate's `check`, naming the file, line and pofilter's check."""
+    from nswp_publish import release
+    from test_release import translate_all
+    pytest.importorskip('translate')
+    translate_all(project, change={'NSWP website.': 'Site du NSWP ; écrire à info@nswp.org.'})
+    report = {r.language: r for r in release.run_release(project)['brief']}['fr']
+    assert report.results['check'] == release.FAIL
+    assert [text for check, text in report.problems if check == 'check'] and all(
+        re.search(r'brief\.po:\d+: \[pofilter-emails\]', text)
+        for check, text in report.problems if check == 'check'), report.problems

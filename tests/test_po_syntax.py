@@ -122,3 +122,10 @@ def test_escapes_msgfmt_accepts_are_accepted(project):
     path = po_path(project.locales_dir, 'fr', 'brief')
     path.write_text(path.read_text().replace('msgstr "Intro"', 'msgstr "In\\"tro\\\\ \\t"\n"duction"'))
     assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'In"tro\\ \tduction'
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_accepted(project):
+    translated_project(project)
+    path = po_path(project.locales_dir, 'fr', 'brief')
+    path.write_bytes(b'\xef\xbb\xbf' + path.read_bytes().replace(b'\n', b'\r\n'))
+    assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'Intro'
