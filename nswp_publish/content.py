@@ -14,6 +14,7 @@ from pathlib import Path
 from . import markup
 from .choices import LANGUAGES
 from .errors import ContentError
+from .wording import counted
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 SLUG = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*\Z')
@@ -329,8 +330,9 @@ class _Reader:
         width = len(node['header'])
         for number, row in enumerate(node['rows'], 1):
             if len(row) != width:
-                self.fail(f'{where}.table: row {number} has {len(row)} cells, the header has '
-                          f'{width}', None, hint='give every row one cell per column',
+                self.fail(f'{where}.table: row {number} has {counted(len(row), "cell")}, '
+                          f'the header has {width}', None,
+                          hint='give every row one cell per column',
                           parent_line=line_of(raw['rows'][number - 1], raw.line_of('rows')))
 
     def template_block(self, value, where, line):
