@@ -16,6 +16,8 @@ from .project import BuildRequest, Project
 from .wording import did_you_mean
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The languages that have catalogs: English is the source.
+TRANSLATED = LANGUAGES[1:]
 COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'release',
             'test')
 LOGGER = logging.getLogger('nswp_publish')
@@ -92,18 +94,18 @@ def make_parser():
 
     update = commands.add_parser('update', help='merge the POT catalogs into each language\'s .po')
     _add_publications(update)
-    _add_languages(update)
+    _add_languages(update, TRANSLATED)
 
     stats = commands.add_parser('stats', help='how complete each catalog is')
     _add_publications(stats)
-    _add_languages(stats)
+    _add_languages(stats, TRANSLATED)
     stats.add_argument('--min', type=selection.number(0, 100, float, 'a percentage'),
                        default=None, metavar='PERCENT',
                        help='exit 1 if a catalog is less than PERCENT translated')
 
     check = commands.add_parser('check', help='check translations against their source')
     _add_publications(check)
-    _add_languages(check)
+    _add_languages(check, TRANSLATED)
     check.add_argument('--outputs', action='store_true',
                        help='instead, compare the built editions of all languages')
 
@@ -113,7 +115,7 @@ def make_parser():
                      help='the publication\'s title, in English')
 
     proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
-    _add_languages(proof, LANGUAGES[1:], required=True)
+    _add_languages(proof, TRANSLATED, required=True)
     _add_editions(proof)
     _add_publications(proof)
 
@@ -137,6 +139,8 @@ def make_parser():
 
 
 def _parse(argv):
+    if argv[:1] == ['help']:            # `build.py help`, `build.py help proof`
+        argv = [*argv[1:2], '--help']
     if argv in (['-h'], ['--help']):
         # Building is the default command: its options belong in the first help a user sees.
         parser = make_parser()
@@ -215,7 +219,8 @@ def main(argv=None):
     except Exception as error:       # noqa: BLE001 - a bug, said in one line
         if debug:
             raise
-        print(f'error: internal error: {type(error).__name__}: {error} (this is a bug: run '
+        text = ' '.join(str(error).split())
+        print(f'error: internal error: {type(error).__name__}: {text} (this is a bug: run '
               'the same command with --debug to see where, and report it)', file=sys.stderr)
         return 1
 
@@ -223,6 +228,7 @@ def main(argv=None):
 def run_build(options):
     from .incremental import plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
+    selection.check_output(project)
     selection.check_publications(project, options.publications)
     selection.check_editions(
         options.editions, selection.declared_editions(project, options.publications))
@@ -294,6 +300,9 @@ def run_proof(options):
                 if language in publication.languages and edition in publication.editions:
                     path, counts = write_proof(builder, publication, language, edition)
                     rows.append((*(counts[s] for s in STATUSES), os.path.relpath(path)))
+    if not rows:
+        raise UsageError('nothing to proof: no publication ships in the languages and editions '
+                         'asked for', hint=selection.offered(project, options.publications))
     _print_table((*STATUSES, 'file'), rows)
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import markup
 from .choices import LANGUAGES
 from .errors import ContentError
+from .wording import counted
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 SLUG = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*\Z')
@@ -90,6 +91,7 @@ class Publication:
     acronyms: list        # [{'acronym': Message, 'expansion': Message}], in file order
     publications: list    # [{'id', 'title', 'author', 'year'}]
     targets: dict = field(default_factory=dict)   # id -> {'number', 'counter', 'path', 'line'}
+    glossary: list = field(default_factory=list)  # [{'term': Message, 'definition': Message}]
 
     @property
     def domain(self):
@@ -111,7 +113,7 @@ class Publication:
     def messages(self):
         """Every message, in reading order: metadata, chapters, then back matter."""
         return list(iter_messages([self.meta, self.chapters, self.footnotes,
-                                   self.acronyms, self.publications]))
+                                   self.acronyms, self.glossary, self.publications]))
 
     @property
     def stylesheet(self):
@@ -191,6 +193,7 @@ FILE_SCHEMAS = {
         'date': YEAR_MONTH_SPEC, '?keywords': [TEXT],
         'editions': {'*': {'label': TEXT, '?layout': NAME, '?chapters': [NAME]}},
         'languages': [NAME], 'chapters': [NAME], '?footnotes': NAME, '?acronyms': NAME,
+        '?glossary': NAME,
         '?publications': NAME, '?output_name': NAME,
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
         '?stylesheet': NAME, '?templates': NAME, '?bibliography_order': NAME,
@@ -204,6 +207,7 @@ FILE_SCHEMAS = {
     },
     'footnotes': {'footnotes': {'*': TEXT}},
     'acronyms': {'acronyms': {'*': TEXT}},
+    'glossary': {'glossary': {'*': TEXT}},
     'publications': {'publications': [
         {'id': NAME, 'title': TEXT, 'author': TEXT, 'year': INT}]},
 }
@@ -211,6 +215,8 @@ FILE_SCHEMAS = {
 TEXT_KEYS = {'text', 'context', 'note', 'data'}
 #: The msgctxt of an acronym in the list of acronyms.
 ACRONYM_CONTEXT = 'acronym'
+#: The msgctxt of a term of the glossary.
+GLOSSARY_CONTEXT = 'glossary term'
 #: Keys the loader sets on every block node.
 RESERVED_KEYS = {'type', 'id', 'editions', 'line', 'path', 'key_lines', 'number'}
 
@@ -364,8 +370,9 @@ class _Reader:
         width = len(node['header'])
         for number, row in enumerate(node['rows'], 1):
             if len(row) != width:
-                self.fail(f'{where}.table: row {number} has {len(row)} cells, the header has '
-                          f'{width}', None, hint='give every row one cell per column',
+                self.fail(f'{where}.table: row {number} has {counted(len(row), "cell")}, '
+                          f'the header has {width}', None,
+                          hint='give every row one cell per column',
                           parent_line=line_of(raw['rows'][number - 1], raw.line_of('rows')))
 
     def template_block(self, value, where, line):
@@ -475,6 +482,7 @@ def file_role(tree):
     if isinstance(tree, dict):
         for role, key in (('publication', 'slug'), ('chapter', 'chapter'),
                           ('footnotes', 'footnotes'), ('acronyms', 'acronyms'),
+                          ('glossary', 'glossary'),
                           ('publications', 'publications')):
             if key in tree:
                 return role
@@ -493,7 +501,7 @@ def build_tree(raw, path, expected_role=None):
     if role is None:
         raise ContentError(
             'not a content file: expected a top-level "slug", "chapter", "footnotes", '
-            '"acronyms" or "publications" key', path, line_of(raw, 1),
+            '"acronyms", "glossary" or "publications" key', path, line_of(raw, 1),
             hint='see content/README.md')
     if expected_role and role != expected_role:
         raise ContentError(f'expected a {expected_role} file, found a {role} file', path, 1)
@@ -506,6 +514,12 @@ def build_tree(raw, path, expected_role=None):
                                 'form this language uses.'),
              'expansion': expansion}
             for key, expansion in tree['acronyms'].items()]
+    if role == 'glossary':
+        tree['glossary'] = [
+            {'term': Message(key, path, raw['glossary'].line_of(key), GLOSSARY_CONTEXT,
+                             'A term of the glossary, as this language writes it.'),
+             'definition': definition}
+            for key, definition in tree['glossary'].items()]
     if role == 'publication':
         tree['key_lines'] = raw.key_lines
     return role, tree
@@ -565,6 +579,8 @@ def load_publication(folder):
     footnote_texts = footnotes_file['footnotes'] if footnotes_file else {}
     acronyms_file = part(meta['acronyms'], 'acronyms', 'acronyms')
     acronyms = acronyms_file['acronyms'] if acronyms_file else []
+    glossary_file = part(meta['glossary'], 'glossary', 'glossary')
+    glossary = glossary_file['glossary'] if glossary_file else []
     publications_file = part(meta['publications'], 'publications', 'publications')
     publications = publications_file['publications'] if publications_file else []
     footnotes = _number_footnotes(chapters, footnote_texts,
@@ -577,7 +593,7 @@ def load_publication(folder):
     targets = _number_and_index(chapters, meta)
     _check_references([meta, chapters, footnote_texts], targets)
     return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications,
-                       targets)
+                       targets, glossary)
 
 
 def _check_editions(meta, folder, meta_path, key_lines):

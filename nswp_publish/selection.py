@@ -59,6 +59,19 @@ def text(what='the value'):
     return check
 
 
+def check_output(project):
+    """Raise for an `--output` folder that would mix built files with the sources: a build
+    into `content/` would add folders the next build reads as publications."""
+    output = project.output_dir.resolve()
+    sources = [project.content_dir, project.locales_dir, project.templates_dir,
+               project.root / 'nswp_publish', project.root / 'tests']
+    inside = [folder for folder in sources
+              if output == folder.resolve() or folder.resolve() in output.parents]
+    if output == project.root.resolve() or inside:
+        raise UsageError(f'--output {output} would mix the built files with the sources',
+                         hint='choose a folder of its own, e.g. --output output-draft')
+
+
 def publication_meta(project):
     """{slug: publication.yaml as plain data, or None where it does not load}."""
     found = {}

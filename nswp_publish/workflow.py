@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .choices import LANGUAGES
 from .catalog import (SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog,
                       translation_memory, update_catalog)
-from .errors import UsageError
+from .errors import UsageError, display_path
 from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
                       write_if_changed)
@@ -165,35 +165,55 @@ def stats_all(project, slugs=None, languages=None):
             for domain, language, path in catalogs(project, found, languages)]
 
 
+#: The files `new` writes. Comments say what each line is for, placeholders are written as
+#: instructions ("Write your first paragraph here."), so a proof shows at once what is left
+#: to write; nothing is filled in from the title but the title.
 SKELETON_PUBLICATION = """\
-# {title}: publication metadata. The schema is in content/README.md.
-# English source text; translations live in locales/<lang>/LC_MESSAGES/{slug}.po
+# {comment_title}: the publication's details. content/README.md explains every key.
+# All text here is English; translators get it in locales/<lang>/LC_MESSAGES/{slug}.po
+# once you run: python3 build.py update --pub {slug}
+# The folder's name: keep it as it is.
 slug: {slug}
-title: "{title}"
-subtitle: "{title}"
-short_title: "{title}"
+title: {title}
+# The running header of the inside pages: a few words. Replace the placeholder.
+short_title: "Short title here"
+# Optional, under the title on the cover: remove the "#" and write it.
+# subtitle: "Write the subtitle here"
 author: NSWP
 author_role: Global Network of Sex Work Projects
-date: "{month}"
+# The month it is published: year-month.
+date: {month}
+# Its editions: each name becomes part of the file names (nswp-{slug}-summary-en.pdf).
+# To add a longer edition with contents and annexes, see "Editions" in content/README.md.
+# "label" is the word above the title on the cover.
 editions:
   summary:
     label: Summary
     layout: short
+# The languages it is published in.
 languages: [en, fr, es, ru, zh]
+# The chapter files, in reading order: add a line for each new file.
 chapters:
   - introduction.yaml
 footnotes: footnotes.yaml
-acronyms: acronyms.yaml
-publications: publications.yaml
 """
 SKELETON_CHAPTER = """\
-# The first chapter of {title}. Each block is one of: p, heading, bullets, numbered, quote,
-# box, section, image, chart, table, figure, template (see content/README.md); add chapters to
-# publication.yaml's "chapters" list.
+# The first chapter. Replace each placeholder text with your own, keeping the quotation
+# marks around it; add or remove lines as you need. Each line under "blocks:" is one
+# paragraph (p), sub-heading (heading), list (bullets, numbered), quote, box, table, image
+# or chart: content/README.md shows how each is written.
 chapter: introduction
-title: Introduction
+title: "Introduction"
 blocks:
-  - p: "{title}"
+  - p: "Write your first paragraph here."
+  - heading: "Write a sub-heading here, or remove this line"
+  - p: "Write the next paragraph here. **Bold words**, *italic words*, a link to [the NSWP website](https://www.nswp.org) and a footnote[^first-note] are written like this."
+"""
+SKELETON_FOOTNOTES = """\
+# Footnotes: a short name, then the note's text. A text cites one as [^short-name];
+# notes are numbered in the order they are first cited.
+footnotes:
+  first-note: "Write the footnote's text here."
 """
 
 
@@ -203,26 +223,28 @@ def new_publication(project, slug, title):
     Returns [(path, 'created' | status)] of every file written.
     """
     import datetime
+    import json
     from .content import SLUG
     if not SLUG.match(slug):
-        raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"')
+        raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"',
+                         hint='e.g. briefing-note-2027')
     if slug == INTERFACE_DOMAIN:
         # Its catalogs would be the shared interface catalogs, messages.po.
         raise UsageError(f'"{slug}" is the name of the shared interface catalog: choose another '
                          'slug')
     folder = project.content_dir / slug
     if folder.exists():
-        raise UsageError(f'{folder} already exists: choose another slug')
-    if not title.strip() or '"' in title or '\\' in title:
-        raise UsageError('--title must be plain text without double quotes')
+        raise UsageError(f'{display_path(folder)} already exists: choose another slug')
+    if not title.strip() or any(ord(character) < 32 for character in title):
+        raise UsageError('--title must be one line of text')
     month = datetime.date.today().strftime('%Y-%m')
     files = {
-        'publication.yaml': SKELETON_PUBLICATION.format(slug=slug, title=title, month=month),
-        'introduction.yaml': SKELETON_CHAPTER.format(title=title),
-        'footnotes.yaml': '# Footnotes: label -> text, cited in any text as [^label].\nfootnotes: {}\n',
-        'acronyms.yaml': '# Acronyms used in the text: acronym -> expansion.\nacronyms: {}\n',
-        'publications.yaml': '# Publications the text cites (see content/README.md).\n'
-                             'publications: []\n',
+        # A JSON string is a YAML double-quoted string: any title survives, quotes and all.
+        'publication.yaml': SKELETON_PUBLICATION.format(
+            slug=slug, title=json.dumps(title.strip(), ensure_ascii=False),
+            comment_title=title.strip(), month=month),
+        'introduction.yaml': SKELETON_CHAPTER,
+        'footnotes.yaml': SKELETON_FOOTNOTES,
     }
     created = []
     for name, text in files.items():
@@ -234,7 +256,9 @@ def new_publication(project, slug, title):
 def run_new(project, options, print_table):
     results = new_publication(project, options.slug, options.title)
     print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
-    print(f'Build it with: python3 build.py --pub {options.slug}')
+    folder = display_path(project.content_dir / options.slug)
+    print(f'Next: replace the placeholder text in {folder}/publication.yaml and '
+          f'{folder}/introduction.yaml, then build it: python3 build.py --pub {options.slug}')
     return 0
 
 

@@ -86,7 +86,7 @@ CORPUS = [
                                              '      header: [Region, Members]\n'
                                              '      rows:\n        - [Africa, 12]\n'
                                              '        - [Europe]\n'), INTRO, '- [Europe]',
-     'row 2 has 1 cells, the header has 2', 'html'),
+     'row 2 has 1 cell, the header has 2', 'html'),
     ('table-row-extra-cell', INTRO, append('  - table:\n      caption: Members\n'
                                            '      header: [Region, Members]\n'
                                            '      rows:\n        - [Africa, 12, 3]\n'), INTRO,

@@ -28,6 +28,9 @@ BAD_ARGUMENTS = [
     (['--jobs', '0'], "'0' is out of range: give a whole number 1 or more"),
     (['--jobs', 'two'], "'two' is not a whole number"),
     (['--output', ''], 'the folder cannot be empty'),
+    (['--output', 'content'], 'content would mix the built files with the sources'),
+    (['--output', 'locales/fr'], 'would mix the built files with the sources'),
+    (['--output', '.'], 'would mix the built files with the sources'),
     (['--pub', 'strategic-review'], 'unknown publication "strategic-review" (did you mean: '
                                     'strategic-review-2010-15?'),
     (['--lnag', 'fr'], 'unrecognized arguments: --lnag fr (did you mean: --lang?'),
@@ -42,6 +45,8 @@ BAD_ARGUMENTS = [
                                   'extract --help)'),
     # update
     (['update', '--lang', 'de'], "invalid choice: 'de'"),
+    (['update', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
+    (['stats', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
     (['update', '--pub', 'nope'], 'unknown publication "nope"'),
     # stats
     (['stats', '--min'], 'argument --min: expected one argument'),
@@ -177,7 +182,7 @@ def test_editions_declared_as_names_with_settings(tmp_path):
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys):
     def broken(options):
-        raise ValueError('something no one foresaw')
+        raise ValueError('something no one\nforesaw')
     monkeypatch.setitem(cli.COMMAND_FUNCTIONS, 'stats', broken)
     assert cli.main(['stats']) == 1
     error = capsys.readouterr().err
@@ -198,9 +203,26 @@ def test_the_readme_examples_of_errors_are_what_the_tool_prints():
         assert result.returncode == 1 and result.stderr == error + '\n', (arguments, result.stderr)
 
 
+@pytest.mark.parametrize('argv, fragment', [
+    (['help'], 'Options of build (the default command)'),
+    (['help', 'proof'], 'usage: build.py proof'),
+    (['proof', '--help'], 'usage: build.py proof')])
+def test_help(argv, fragment):
+    result = run_build_py(argv)
+    assert result.returncode == 0 and fragment in result.stdout, result.stderr
+
+
 def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--lang', 'zh', '--format', 'html']) == 1
     assert capsys.readouterr().err == (
         'error: nothing to build: no publication ships in the languages and editions asked for '
+        '(brief ships in en, fr (editions: summary))\n')
+
+
+def test_nothing_to_proof_says_what_there_is(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['proof', '--lang', 'zh']) == 1
+    assert capsys.readouterr().err == (
+        'error: nothing to proof: no publication ships in the languages and editions asked for '
         '(brief ships in en, fr (editions: summary))\n')

@@ -10,6 +10,8 @@ from nswp_publish.catalog import po_path, read_catalog
 from nswp_publish.errors import CatalogError
 from nswp_publish.pipeline import BuildRequest, Builder
 
+from nswp_publish.workflow import update_all
+
 from conftest import set_translations
 
 MSGFMT = shutil.which('msgfmt')
@@ -37,7 +39,7 @@ CASES = [
      'duplicate message'),
     ('too few plural forms', 'messages',
      lambda t: t.replace('msgstr[1] "%(num)s organisations (fr)"\n', '', 1),
-     'msgid "%(num)s organisation"', '1 plural forms where the header says nplurals=2'),
+     'msgid "%(num)s organisation"', '1 plural form where the header says nplurals=2'),
     ('too many plural forms', 'messages',
      lambda t: t.replace('msgstr[1] "%(num)s organisations (fr)"\n',
                          'msgstr[1] "%(num)s organisations (fr)"\nmsgstr[2] "x"\n', 1),
@@ -50,6 +52,12 @@ CASES = [
 
 
 def translated_project(project):
+    # A template with a plural, so that the interface catalog has one to damage.
+    blocks = project.templates_dir / 'blocks'
+    blocks.mkdir(exist_ok=True)
+    (blocks / 'count.html').write_text(
+        "{{ ngettext('%(num)s organisation', '%(num)s organisations', 2, num=2) }}\n")
+    update_all(project)
     set_translations(project, 'fr', 'brief', {
         'T': 'Titre', 'Introduction': 'Intro',
         'NSWP has {members} **members** in {regions} regions.':
@@ -62,7 +70,12 @@ def translated_project(project):
         if isinstance(message.id, tuple):
             message.string = tuple(f'{form} (fr)' for form in message.id)
     from nswp_publish.extract import catalog_bytes
-    path.write_bytes(catalog_bytes(catalog))
+    text = catalog_bytes(catalog).decode()
+    if 'msgid_plural' not in text:        # a plural message, as a publication's template has
+        text += ('\n#, python-format\nmsgid "%(num)s organisation"\n'
+                 'msgid_plural "%(num)s organisations"\n'
+                 'msgstr[0] "%(num)s organisation (fr)"\nmsgstr[1] "%(num)s organisations (fr)"\n')
+    path.write_text(text)
     return project
 
 
@@ -117,3 +130,10 @@ def test_escapes_msgfmt_accepts_are_accepted(project):
     path = po_path(project.locales_dir, 'fr', 'brief')
     path.write_text(path.read_text().replace('msgstr "Intro"', 'msgstr "In\\"tro\\\\ \\t"\n"duction"'))
     assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'In"tro\\ \tduction'
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_accepted(project):
+    translated_project(project)
+    path = po_path(project.locales_dir, 'fr', 'brief')
+    path.write_bytes(b'\xef\xbb\xbf' + path.read_bytes().replace(b'\n', b'\r\n'))
+    assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'Intro'
