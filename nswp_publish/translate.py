@@ -165,6 +165,8 @@ class Translator:
             'footnotes': footnotes,
             'acronyms': collated(self.tree(self.publication.acronyms), self.language,
                                  key=lambda item: item['acronym'].plain),
+            'glossary': collated(self.tree(self.publication.glossary), self.language,
+                                 key=lambda item: item['term'].plain),
             'publications': self.bibliography(),
             'targets': self.publication.targets,
         }
