@@ -154,6 +154,9 @@ CELL = 'cell'
 DATA = 'data'
 #: The id of something a cross-reference may point at.
 IDENT = 'ident'
+#: true or false; one name or a list of names (read as a list); a chart's `data`: the name
+#: of a CSV file in the folder or inline rows `[{column: cell}]` (see `media`).
+BOOL, NAMES, ROWS = 'bool', 'names', 'rows'
 
 BLOCK_TYPES = {
     'p': TEXT,
@@ -167,7 +170,14 @@ BLOCK_TYPES = {
     'section': {'counter': NAME, 'title': TEXT, '?blocks': BLOCKS},
     # A figure drawn by a template of the publication (templates/figures/<template>.html).
     'figure': {'template': NAME, 'caption': TEXT, '?labels': [TEXT]},
-    'table': {'caption': TEXT, 'header': [TEXT], 'rows': [[CELL]]},
+    # Inline (header and rows) or from a CSV file in the folder (data); see `media`.
+    'table': {'caption': TEXT, '?header': [TEXT], '?rows': [[CELL]], '?data': NAME},
+    # A PNG, JPEG or SVG file of the folder; alt text required unless decorative.
+    'image': {'src': NAME, '?alt': TEXT, '?caption': TEXT, '?credit': TEXT, '?width': NAME,
+              '?decorative': BOOL},
+    # A chart drawn from data (`type` is kept as the node's `chart`: `type` names the block).
+    'chart': {'type': NAME, 'data': ROWS, 'x': NAME, 'y': NAMES, '?series': {'*': TEXT},
+              'caption': TEXT, '?unit': TEXT},
     # Anything else a publication draws with its own template (templates/blocks/<name>.html).
     'template': DATA,
 }
@@ -188,6 +198,9 @@ FILE_SCHEMAS = {
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
         '?stylesheet': NAME, '?templates': NAME, '?bibliography_order': NAME,
         '?box_labels': {'*': TEXT},
+        '?logo': {'src': NAME, 'alt': TEXT},
+        '?funders': {'?acknowledgement': TEXT, 'names': [{'name': TEXT, '?logo': NAME}]},
+        '?cover': {'?colour': NAME, '?image': NAME},
     },
     'chapter': {
         'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
@@ -230,6 +243,28 @@ class _Reader:
                     isinstance(value, str) and value.endswith('%')):
                 return self.datum(value, where, line)
             return self.text(value, where, line)
+        if spec == BOOL:
+            if not isinstance(value, bool):
+                self.fail(f'{where}: expected true or false, got {_describe(value)}', value,
+                          parent_line=line)
+            return value
+        if spec == NAMES:
+            return self.read([NAME] if isinstance(value, list) else NAME, value, where, line)
+        if spec == ROWS:
+            if isinstance(value, str):
+                return self.read(NAME, value, where, line)
+            if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+                self.fail(f'{where}: expected a CSV file name or a list of rows '
+                          f'({{column: value, ...}}), got {_describe(value)}', value,
+                          parent_line=line)
+            rows = []
+            for i, row in enumerate(value):
+                cells = LineDict({str(key): self.read(CELL, cell, f'{where}[{i + 1}].{key}',
+                                                      row.line_of(key))
+                                  for key, cell in row.items()})
+                cells.line = line_of(row, line)
+                rows.append(cells)
+            return rows
         if spec == INT:
             if not isinstance(value, int) or isinstance(value, bool):
                 self.fail(f'{where}: expected a whole number, got {_describe(value)}', value,
@@ -314,13 +349,18 @@ class _Reader:
         node = {'type': kind, 'id': block_id, 'editions': editions,
                 'line': value.line_of(kind), 'path': self.path,
                 'key_lines': dict(getattr(value[kind], 'key_lines', {}))}
+        if kind == 'chart':
+            content['chart'] = content.pop('type')
         if spec == TEXT:
             node['text'] = content
         elif isinstance(spec, list):
             node['items'] = content
         else:
             node.update(content)
-        if kind == 'table':
+        if kind in ('table', 'image', 'chart'):
+            from . import media
+            getattr(media, f'check_{kind}')(node, self.path, node['line'])
+        if kind == 'table' and node['data'] is None:
             self.check_table_shape(node, value[kind], where)
         return node
 
@@ -547,6 +587,9 @@ def load_publication(folder):
                                   folder / (meta['footnotes'] or 'footnotes.yaml'))
     _check_unique_chapters(chapters)
     _check_chapter_options(chapters, meta)
+    from . import media          # images and CSV files: checked once all the text is read
+    media.attach_publication(folder, meta, meta_path, key_lines)
+    media.attach(folder, meta['languages'], [meta['back_page'], chapters])
     targets = _number_and_index(chapters, meta)
     _check_references([meta, chapters, footnote_texts], targets)
     return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications,
