@@ -42,6 +42,7 @@ def number(low, high, kind=float, what='a number'):
             result = kind(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{value}' is not {what}") from None
+        # `result != result`: 'nan', which float() accepts and no comparison refuses.
         if result != result or (low is not None and result < low) or (
                 high is not None and result > high):
             bounds = (f'from {low} to {high}' if high is not None else f'{low} or more')
