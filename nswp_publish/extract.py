@@ -4,7 +4,9 @@ Each publication gets its own domain (`locales/<slug>.pot`); the text that
 templates add around content (cover labels, "Contents", "Page") is shared by
 every publication in `locales/messages.pot`. `extract_yaml` is registered as
 the Babel extractor `nswp_yaml`, so `pybabel extract -F babel.cfg` gives the
-same messages as `build.py extract`.
+same messages as `build.py extract` for YAML and templates. (The text cells of CSV
+files a table or chart reads come only through `build.py extract`, which loads the
+whole publication.)
 """
 import io
 import re
