@@ -26,6 +26,9 @@ SYSTEM_PACKAGES = {
     'fonts-noto-cjk': ('fonts', ('Noto Serif CJK SC', 'Noto Sans CJK SC')),
     # Validates built PDFs in `build.py release`.
     'qpdf': ('command', 'qpdf'),
+    # GNU msgfmt, msgcat, msgmerge: `check` runs `msgfmt --check` (as Poedit does on save),
+    # `release` requires it, and the tests round-trip every catalog through them.
+    'gettext': ('command', 'msgfmt'),
     # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
     'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
 }

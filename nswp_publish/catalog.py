@@ -4,6 +4,7 @@ Translators edit `.po` files only; the build reads them directly (no `.mo` is
 ever committed). Babel's `read_po` merely prints a warning on a syntax error
 unless told otherwise, and counts lines from 0: both are handled here, once.
 """
+import datetime
 import io
 import re
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 from babel.support import Translations
 
 from .errors import CatalogError
-from .extract import catalog_bytes, new_catalog, write_if_changed
+from .extract import catalog_bytes, new_catalog, set_true_flags, write_if_changed
+from .posyntax import check_po_syntax
 
 SOURCE_LANGUAGE = 'en'
 
@@ -38,6 +40,14 @@ def read_catalog(path, language=None, domain=None):
                 else 'run: python3 build.py extract')
         raise CatalogError('catalog is missing', path, hint=hint) from None
     try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b'\n') + 1
+        raise CatalogError(f'text is not valid {error.encoding}', path, line,
+                           hint='save the catalog as UTF-8') from None
+    # What msgfmt, Poedit and Weblate refuse, the build refuses too, at the same line.
+    check_po_syntax(text, path, template=path.suffix == '.pot')
+    try:
         catalog = read_po(io.BytesIO(data), locale=language, domain=domain,
                           abort_invalid=True)
     except PoFileError as error:
@@ -45,10 +55,6 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'PO syntax error: {message}: {error.line.strip()[:60]!r}', path,
                            error.lineno + 1,
                            hint='fix this entry in Poedit or a text editor') from None
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b'\n') + 1
-        raise CatalogError(f'text is not valid {error.encoding}', path, line,
-                           hint='save the catalog as UTF-8') from None
     except LookupError as error:
         raise CatalogError(f'unknown charset in the header: {error}', path, 1,
                            hint='use "Content-Type: text/plain; charset=UTF-8"') from None
@@ -56,6 +62,7 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'invalid header: {error}', path, 1,
                            hint='run: python3 build.py update to rewrite the header') from None
     _restore_previous_ids(catalog)
+    set_true_flags(catalog, domain or path.stem)
     if catalog.charset.lower().replace('_', '-') not in ('utf-8', 'utf8'):
         raise CatalogError(f'catalog charset is {catalog.charset}, not UTF-8', path, 1,
                            hint='save it as UTF-8 with "charset=UTF-8" in its header')
@@ -94,6 +101,7 @@ class Lookup:
     text: str           # the text to use: the translation, or the English source
     status: str         # 'source', 'translated', 'fuzzy', 'untranslated'
     po_line: int | None  # where the entry is in the `.po` file, if it is there
+    entry: object = None  # the catalog entry (its flags and translator comments)
 
 
 class MessageCatalog:
@@ -122,10 +130,10 @@ class MessageCatalog:
             return Lookup(message.text, 'untranslated', None)
         line = getattr(entry, 'lineno', None)
         if entry.fuzzy:
-            return Lookup(message.text, 'fuzzy', line)
+            return Lookup(message.text, 'fuzzy', line, entry)
         if not entry.string or not str(entry.string).strip():
-            return Lookup(message.text, 'untranslated', line)
-        return Lookup(entry.string, 'translated', line)
+            return Lookup(message.text, 'untranslated', line, entry)
+        return Lookup(entry.string, 'translated', line, entry)
 
 
 def gnu_translations(catalog, domain):
@@ -138,12 +146,14 @@ def gnu_translations(catalog, domain):
     return Translations(buffer, domain)
 
 
-def update_catalog(template, path, language, context=None):
+def update_catalog(template, path, language, comments=None, memory=None):
     """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
 
     New messages are added, changed ones matched as fuzzy with their previous
     msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
-    message's (msgctxt, msgid) to extra comments for translators (where it appears).
+    `comments((msgctxt, msgid), old_comments)` gives extra comments for translators (where
+    a message appears), from its extracted comments before the merge. `memory` suggests
+    translations for new messages (see `suggest_from_memory`).
     """
     path = Path(path)
     if path.exists():
@@ -153,14 +163,38 @@ def update_catalog(template, path, language, context=None):
         catalog = new_catalog(template.domain)
         catalog.locale = Locale.parse(language)
         status = 'created'
+    old_comments = {(m.context, m.id): m.auto_comments for m in catalog if m.id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
     catalog.fuzzy = False
+    set_true_flags(catalog, template.domain)
+    set_headers(catalog, language)
+    suggest_from_memory(catalog, memory or {})
     for message in catalog:
-        if message.id and (message.context, message.id) in (context or {}):
+        if message.id and comments:
+            key = (message.context, message.id)
             message.auto_comments = [*message.auto_comments,
-                                     *context[message.context, message.id]]
+                                     *comments(key, old_comments.get(key, []))]
     return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
+
+
+#: The defaults Babel and xgettext put in a header: a sign that no translator's tool wrote it.
+DEFAULT_MARKS = ('FULL NAME', 'EMAIL@ADDRESS', 'LL@li.org', 'LANGUAGE')
+TRANSLATION_TEAM = 'NSWP translation team <secretariat@nswp.org>'
+
+
+def set_headers(catalog, language):
+    """Headers msgfmt, Poedit and Weblate expect: the language and its team, a translator and
+    a revision date. What a translator's tool wrote is kept; only template defaults change.
+    """
+    catalog.locale = Locale.parse(language)
+    if any(mark in (catalog.language_team or '') for mark in DEFAULT_MARKS):
+        catalog.language_team = Locale.parse(language).english_name
+    if any(mark in (catalog.last_translator or '') for mark in DEFAULT_MARKS):
+        catalog.last_translator = TRANSLATION_TEAM
+    if isinstance(catalog.revision_date, str):          # Babel's 'YEAR-MO-DA HO:MI+ZONE'
+        catalog.revision_date = datetime.datetime.now(datetime.timezone.utc).replace(
+            second=0, microsecond=0)
 
 
 def is_translated(entry):
@@ -169,16 +203,58 @@ def is_translated(entry):
     return bool(forms) and all(form and str(form).strip() for form in forms)
 
 
+#: A translator comment on a message that `update` filled from another publication's catalog.
+SUGGESTION = 'Suggestion from '
+
+
+def is_suggestion(entry):
+    """Whether an entry holds a translation-memory suggestion nobody has confirmed yet."""
+    return entry.fuzzy and any(comment.startswith(SUGGESTION) for comment in entry.user_comments)
+
+
+def suggest_from_memory(catalog, memory):
+    """Fill each untranslated message from `memory` ({msgid: (translation, catalog name)}),
+    fuzzy and with a comment naming the catalog ("# Suggestion from other.po"), as `msgmerge --compendium` does; once a
+    translator has confirmed a suggestion (no longer fuzzy), its comment goes."""
+    for message in catalog:
+        if not message.id:
+            continue
+        if not message.fuzzy:
+            message.user_comments = [comment for comment in message.user_comments
+                                     if not comment.startswith(SUGGESTION)]
+        found = memory.get(message.id)
+        if found and not message.fuzzy and not is_translated(message):
+            message.string = found[0]
+            message.flags.add('fuzzy')
+            # Short enough never to be wrapped: Babel reads each comment line on its own.
+            message.user_comments.append(f'{SUGGESTION}{found[1]}')
+
+
+def translation_memory(paths, language):
+    """{msgid: (translation, file name)}: the confirmed translations of other catalogs of one
+    language, all in one folder (the first catalog that has a msgid wins)."""
+    memory = {}
+    for path in paths:
+        for message in read_catalog(path, language, Path(path).stem):
+            if message.id and not message.fuzzy and is_translated(message):
+                memory.setdefault(message.id, (message.string, Path(path).name))
+    return memory
+
+
 @dataclass(frozen=True)
 class Stats:
+    """One catalog's messages by state, against its POT. `percent` is computed here only:
+    `stats` and `release` both read it."""
+
     translated: int
-    fuzzy: int
+    fuzzy: int           # fuzzy, suggestions excluded
     untranslated: int
     words: int           # words of English source text still to translate or review
+    suggested: int = 0   # filled from another publication's catalog, not yet confirmed
 
     @property
     def total(self):
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.suggested + self.fuzzy + self.untranslated
 
     @property
     def percent(self):
@@ -187,12 +263,14 @@ class Stats:
 
 def catalog_stats(catalog, template):
     """Count the template's messages by their state in `catalog`."""
-    translated = fuzzy = untranslated = words = 0
+    translated = fuzzy = untranslated = words = suggested = 0
     for message in template:
         if not message.id:
             continue
         entry = catalog.get(message.id, context=message.context)
-        if entry is not None and entry.fuzzy:
+        if entry is not None and is_suggestion(entry):
+            suggested += 1
+        elif entry is not None and entry.fuzzy:
             fuzzy += 1
         elif entry is not None and is_translated(entry):
             translated += 1
@@ -201,4 +279,4 @@ def catalog_stats(catalog, template):
             untranslated += 1
         source = message.id if isinstance(message.id, (list, tuple)) else [message.id]
         words += len(' '.join(source).split())
-    return Stats(translated, fuzzy, untranslated, words)
+    return Stats(translated, fuzzy, untranslated, words, suggested)

@@ -6,6 +6,8 @@ The table in README.md documents them; `build.py check` runs them all.
 """
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 from . import markup
@@ -97,9 +99,16 @@ def check_entry(entry, language):
         if translation:
             problems.extend(
                 (name, text) for name, text in check_message(source, translation, language)
-                # A translator silences one check on one entry with a flag, as in Weblate.
-                if f'ignore-{name}' not in entry.flags)
+                if not silenced(entry, name))
     return problems
+
+
+def silenced(entry, check):
+    """Whether a translator silenced `check` on this entry: with the flag `ignore-<check>`,
+    as in Weblate, or with a translator comment `# ignore-<check>: why`, which GNU msgcat
+    and msgmerge keep (they drop flags they do not know)."""
+    return f'ignore-{check}' in entry.flags or any(
+        comment.strip().startswith(f'ignore-{check}:') for comment in entry.user_comments)
 
 
 def check_catalog(path, language, domain):
@@ -128,9 +137,42 @@ def _forms(entry):
             for index, form in enumerate(forms)]
 
 
+MSGFMT_LINE = re.compile(r'^(?P<path>.+?):(?P<line>\d+): (?P<message>.*)$')
+
+
+def msgfmt_problems(path, required=False):
+    """What GNU `msgfmt --check` (the check Poedit runs on save) says of one catalog.
+
+    Without msgfmt installed this is no problem, unless `required` (for `release`).
+    """
+    shown = os.path.relpath(path)
+    if not shutil.which('msgfmt'):
+        return [Problem(shown, 1, 'msgfmt', 'GNU msgfmt is not installed '
+                        '(run: apt-get install gettext)')] if required else []
+    result = subprocess.run(['msgfmt', '--check', '-o', os.devnull, str(path)],
+                            capture_output=True, text=True)
+    problems = []
+    for row in result.stderr.splitlines():
+        match = MSGFMT_LINE.match(row)
+        if not match or 'found' in row.split(':', 1)[0]:
+            continue
+        message = match['message']
+        severity = 'warning' if message.startswith('warning:') else 'error'
+        if message.startswith('...'):       # "this is the location of the first definition"
+            continue
+        problems.append(Problem(shown, int(match['line']), 'msgfmt',
+                                message.removeprefix('warning: '), severity))
+    if result.returncode and not any(p.severity == 'error' for p in problems):
+        problems.append(Problem(shown, 1, 'msgfmt', result.stderr.strip().splitlines()[-1]
+                                if result.stderr.strip() else 'msgfmt --check failed'))
+    return problems
+
+
 def check_all(project, slugs=None, languages=None):
-    """Check every catalog of the chosen publications and languages (and the shared one)."""
+    """Check every catalog of the chosen publications and languages (and the shared one):
+    our checks, then GNU msgfmt's where it is installed."""
     from .workflow import catalogs, domains
     return [problem
             for domain, language, path in catalogs(project, domains(project, slugs), languages)
-            if path.exists() for problem in check_catalog(path, language, domain.name)]
+            if path.exists()
+            for problem in [*check_catalog(path, language, domain.name), *msgfmt_problems(path)]]

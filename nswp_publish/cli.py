@@ -9,9 +9,11 @@ import os
 import sys
 from pathlib import Path
 
+from . import selection
 from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
-from .errors import PublishError, UsageError
+from .errors import PublishError, UsageError, display_path
 from .project import BuildRequest, Project
+from .wording import did_you_mean
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'release',
@@ -20,19 +22,40 @@ LOGGER = logging.getLogger('nswp_publish')
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors exit 1 like every other."""
+    """argparse that raises instead of exiting, so usage errors are one line with exit 1 like
+    every other error, and point to the help of the command that was mistyped."""
 
     def error(self, message):
-        raise UsageError(f'{message} (see: python3 build.py --help)')
+        raise UsageError(message, hint=f'see: python3 {self.prog} --help')
 
 
-def _add_selection(parser, languages=True):
-    parser.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
-                        help='only this publication (repeatable; default: all in content/)')
-    if languages:
-        parser.add_argument('--lang', action='append', choices=LANGUAGES,
-                            metavar='LANG', dest='languages',
-                            help=f'only this language (repeatable): {", ".join(LANGUAGES)}')
+def _several(parser, option, dest, help, metavar, type=None, **extra):
+    """An option that takes several values, written `--lang en zh` or `--lang en --lang zh`."""
+    parser.add_argument(option, action='extend', nargs='+', dest=dest, metavar=metavar,
+                        type=type or selection.text(), help=help, **extra)
+
+
+def _add_publications(parser):
+    _several(parser, '--pub', 'publications', 'only these publications (default: all in '
+             'content/)', 'SLUG')
+
+
+def _add_languages(parser, languages=LANGUAGES, required=False):
+    _several(parser, '--lang', 'languages', f'{"the" if required else "only these"} languages: '
+             f'{", ".join(languages)}{"" if required else " (default: all)"}', 'LANG',
+             selection.choice(languages), required=required)
+
+
+def _add_editions(parser):
+    _several(parser, '--edition', 'editions', 'only these editions, as the publications '
+             'declare them, e.g. summary full (default: all)', 'EDITION')
+
+
+def _add_jobs(parser):
+    parser.add_argument('--jobs', type=selection.number(1, None, int, 'a whole number'),
+                        default=None, metavar='N',
+                        help='lay out N PDFs at a time (default: one per core; '
+                             '1: everything in this process)')
 
 
 def make_parser():
@@ -40,78 +63,76 @@ def make_parser():
         prog='build.py',
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
-        epilog='Commands: build (default), extract, update, stats, check, new, serve, proof, '
-               'release, test. '
-               'Run "build.py COMMAND --help" for each.')
+        epilog=f'Commands: {", ".join(COMMANDS)}. The default is build. '
+               'Run "python3 build.py COMMAND --help" for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 
     build = commands.add_parser('build', help='build PDF and HTML (the default command)')
-    _add_selection(build)
-    build.add_argument('--edition', action='append', choices=EDITIONS,
-                       dest='editions', help='only this edition (repeatable): summary, full')
-    build.add_argument('--format', action='append', choices=FORMATS, dest='formats',
-                       help='only this format (repeatable): pdf, html')
-    build.add_argument('--pdf', choices=PDF_KINDS, default='accessible', dest='pdf_variant',
+    _add_languages(build)
+    _add_editions(build)
+    _several(build, '--format', 'formats', 'only these formats: pdf, html (default: both)',
+             'FORMAT', selection.choice(FORMATS))
+    _add_publications(build)
+    build.add_argument('--pdf', type=selection.choice(PDF_KINDS), default='accessible',
+                       dest='pdf_variant', metavar='KIND',
                        help='PDF kind: accessible (PDF/UA-1, default), print (PDF/X-4 with '
                             'bleed and crop marks), archive (PDF/A-2u)')
     build.add_argument('--strict', action='store_true',
                        help='fail instead of falling back to English for untranslated text')
     build.add_argument('--force', action='store_true',
                        help='rebuild every file, even those whose inputs did not change')
-    build.add_argument('--output', type=Path, default=None, metavar='DIR',
-                       help='write into DIR instead of output/')
-    build.add_argument('--jobs', type=int, default=None, metavar='N',
-                       help='lay out N PDFs at a time (default: one per core; '
-                            '1: everything in this process)')
+    build.add_argument('--output', type=selection.text('the folder'), default=None,
+                       metavar='DIR', help='write into DIR instead of output/')
+    _add_jobs(build)
     build.add_argument('--debug', action='store_true', help=argparse.SUPPRESS)
 
     extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
-    _add_selection(extract, languages=False)
+    _add_publications(extract)
 
     update = commands.add_parser('update', help='merge the POT catalogs into each language\'s .po')
-    _add_selection(update)
+    _add_publications(update)
+    _add_languages(update)
 
     stats = commands.add_parser('stats', help='how complete each catalog is')
-    _add_selection(stats)
-    stats.add_argument('--min', type=float, default=None, metavar='PERCENT',
+    _add_publications(stats)
+    _add_languages(stats)
+    stats.add_argument('--min', type=selection.number(0, 100, float, 'a percentage'),
+                       default=None, metavar='PERCENT',
                        help='exit 1 if a catalog is less than PERCENT translated')
 
     check = commands.add_parser('check', help='check translations against their source')
-    _add_selection(check)
+    _add_publications(check)
+    _add_languages(check)
     check.add_argument('--outputs', action='store_true',
                        help='instead, compare the built editions of all languages')
 
     new = commands.add_parser('new', help='create a new publication that builds at once')
     new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')
-    new.add_argument('--title', required=True, help='the publication\'s title, in English')
+    new.add_argument('--title', required=True, type=selection.text('the title'),
+                     help='the publication\'s title, in English')
 
     proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
-    proof.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
-                       help='only this publication (repeatable)')
-    proof.add_argument('--lang', action='append', choices=LANGUAGES[1:], metavar='LANG',
-                       dest='languages', required=True, help='the language to proof (repeatable)')
-    proof.add_argument('--edition', action='append', choices=EDITIONS, dest='editions',
-                       help='only this edition (default: all)')
+    _add_languages(proof, LANGUAGES[1:], required=True)
+    _add_editions(proof)
+    _add_publications(proof)
 
     release = commands.add_parser('release', help='the release gate: check and build everything')
-    release.add_argument('--pub', action='append', metavar='SLUG', dest='publications',
-                         help='only this publication (repeatable)')
-    release.add_argument('--draft-below', type=float, default=None, metavar='PERCENT',
+    _add_publications(release)
+    release.add_argument('--draft-below', type=selection.number(0, 100, float, 'a percentage'),
+                         default=None, metavar='PERCENT',
                          help='build a language less complete than PERCENT as a draft, marked '
                               'on every page, instead of failing the release')
-    release.add_argument('--jobs', type=int, default=None, metavar='N',
-                         help='lay out N PDFs at a time (default: one per core; '
-                              '1: everything in this process)')
+    _add_jobs(release)
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
-    serve.add_argument('--lang', action='append', choices=LANGUAGES, metavar='LANG',
-                       dest='languages', help='only this language (repeatable)')
-    serve.add_argument('--port', type=int, default=8000, help='port on 127.0.0.1 (default 8000)')
+    _add_languages(serve)
+    serve.add_argument('--port', type=selection.number(1, 65535, int, 'a port number'),
+                       default=8000, help='port on 127.0.0.1 (default 8000)')
 
     commands.add_parser('test', help='run the test suite (extra arguments go to pytest)',
                         add_help=False)
-    parser.build_parser = build
+    parser.commands = commands.choices
     return parser
 
 
@@ -121,13 +142,31 @@ def _parse(argv):
         parser = make_parser()
         parser.print_help()
         print('\nOptions of build (the default command):')
-        print(parser.build_parser.format_help().split('\n\n', 1)[1])
+        print(parser.commands['build'].format_help().split('\n\n', 1)[1])
         raise SystemExit(0)
     if argv and argv[0] == 'test':
         return argparse.Namespace(command='test', pytest_args=argv[1:], debug=False)
-    if not argv or argv[0] not in COMMANDS and argv[0] not in ('-h', '--help'):
+    if argv and not argv[0].startswith('-') and argv[0] not in COMMANDS:
+        suggestion = did_you_mean(argv[0], COMMANDS)
+        raise UsageError(f'unknown command "{argv[0]}"',
+                         hint=f'{suggestion + " " if suggestion else ""}commands: '
+                              f'{", ".join(COMMANDS)}; see: python3 build.py --help')
+    if not argv or argv[0] not in COMMANDS:
         argv = ['build', *argv]
-    return make_parser().parse_args(argv)
+    parser = make_parser()
+    options, extra = parser.parse_known_args(argv)
+    if extra:
+        # Said by the command, not the top-level parser: the help to read is the command's.
+        command = parser.commands[options.command]
+        known = [name for action in command._actions for name in action.option_strings]
+        suggestion = did_you_mean(extra[0], known) if extra[0].startswith('-') else ''
+        raise UsageError(f'unrecognized arguments: {" ".join(extra)}',
+                         hint=f'{suggestion + " " if suggestion else ""}'
+                              f'see: python3 build.py {options.command} --help')
+    for name in ('languages', 'editions', 'formats', 'publications'):
+        if getattr(options, name, None):
+            setattr(options, name, list(dict.fromkeys(getattr(options, name))))
+    return options
 
 
 def _setup_logging(debug):
@@ -141,11 +180,21 @@ def _setup_logging(debug):
 
 
 def main(argv=None):
-    """Run a command; returns the exit status."""
+    """Run a command; returns the exit status.
+
+    Whatever the arguments, the result is the command's or one line on stderr with exit
+    status 1: a `PublishError` as `path:line: message (hint)`, a system error with its
+    file, and anything else (a bug) as one line that says how to see its traceback.
+    `--debug` lets every error through with its traceback.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
-    debug = '--debug' in argv
+    # `--debug` anywhere but after `test` (whose arguments are pytest's).
+    debug = argv[:1] != ['test'] and '--debug' in argv
+    if debug:
+        argv = [arg for arg in argv if arg != '--debug']
     try:
         options = _parse(argv)
+        options.debug = debug
         _setup_logging(debug)
         return COMMAND_FUNCTIONS[options.command](options)
     except PublishError as error:
@@ -157,19 +206,32 @@ def main(argv=None):
         print('interrupted: outputs already written are complete; nothing half-written was kept',
               file=sys.stderr)
         return 130
+    except OSError as error:
+        if debug:
+            raise
+        where = f'{display_path(error.filename)}: ' if error.filename else ''
+        print(f'error: {where}{error.strerror or error}', file=sys.stderr)
+        return 1
+    except Exception as error:       # noqa: BLE001 - a bug, said in one line
+        if debug:
+            raise
+        print(f'error: internal error: {type(error).__name__}: {error} (this is a bug: run '
+              'the same command with --debug to see where, and report it)', file=sys.stderr)
+        return 1
 
 
 def run_build(options):
     from .incremental import plan
+    project = Project(ROOT, Path(options.output).resolve() if options.output else None)
+    selection.check_publications(project, options.publications)
+    declared = selection.check_editions(
+        options.editions, selection.declared_editions(project, options.publications))
     request = BuildRequest(
         languages=tuple(options.languages or LANGUAGES),
-        editions=tuple(options.editions or EDITIONS),
+        editions=tuple(options.editions or dict.fromkeys((*EDITIONS, *declared))),
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))
-    if options.jobs is not None and options.jobs < 1:
-        raise UsageError('--jobs must be 1 or more')
-    project = Project(ROOT, options.output.resolve() if options.output else None)
     planned = plan(project, request)
     if planned is None:
         # Something cheap planning cannot read: the full build names the problem.
@@ -190,7 +252,7 @@ def run_build(options):
         manifest.save()
     if not results and not current:
         raise UsageError('nothing to build: no publication ships in the languages and editions '
-                         'asked for')
+                         'asked for', hint=selection.offered(project, options.publications))
     for warning in dict.fromkeys(w for result in results for w in result.warnings):
         LOGGER.warning('%s', warning)
     rows = [('unchanged', job.language, job.edition, job.fmt, os.path.relpath(job.path))
@@ -220,9 +282,13 @@ def run_proof(options):
     from .pipeline import Builder
     from .proof import STATUSES, write_proof
     project = Project(ROOT)
+    selection.check_publications(project, options.publications)
+    publications = project.publications(options.publications)
+    selection.check_editions(options.editions, {publication.slug: list(publication.editions)
+                                                for publication in publications})
     builder = Builder(project)
     rows = []
-    for publication in project.publications(options.publications):
+    for publication in publications:
         for language in options.languages:
             for edition in options.editions or publication.editions:
                 if language in publication.languages and edition in publication.editions:
@@ -235,6 +301,7 @@ def run_proof(options):
 def run_release(options):
     from .release import CHECKS, run_release as release, write_report
     project = Project(ROOT)
+    selection.check_publications(project, options.publications)
     reports = release(project, options.publications, options.draft_below, options.jobs,
                       _progress())
     failed = False
@@ -274,7 +341,9 @@ def _print_table(headers, rows):
 def _workflow(name):
     def command(options):
         from . import workflow
-        return getattr(workflow, name)(Project(ROOT), options, _print_table)
+        project = Project(ROOT)
+        selection.check_publications(project, getattr(options, 'publications', None))
+        return getattr(workflow, name)(project, options, _print_table)
     return command
 
 

@@ -11,6 +11,7 @@ from html import unescape
 
 from . import content
 from .translate import format_value
+from .wording import counted
 
 #: What is counted in each edition's HTML: (name, pattern).
 STRUCTURE = (
@@ -92,7 +93,8 @@ def compare_outputs(project, publication, languages, editions):
             for name, count in counts.items():
                 if count != reference[name]:
                     differences.append(Difference(
-                        language, shown, f'{count} {name}, the English has {reference[name]}'))
+                        language, shown,
+                        f'{counted(count, name[:-1], name)}, the English has {reference[name]}'))
             text = re.sub(r'\s+', ' ', visible_text(html))
             squeezed = re.sub(r'\s', '', text)
             for number, message in expected_numbers(publication, edition, language).items():

@@ -15,6 +15,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import write_po
 
 from . import content, markup
+from .markup import PLACEHOLDER
 from .output import write_atomic
 from .yamlfile import parse_yaml
 
@@ -66,15 +67,39 @@ def new_catalog(domain):
                    fuzzy=False)
 
 
+def set_true_flags(catalog, domain):
+    """Format flags that say what the build does with each message, for msgfmt, Poedit and
+    Weblate to check translations by.
+
+    Content messages are never %-formatted: their placeholders are `{name}`, so they get
+    `python-brace-format` when they have one, and `no-python-format` when a "%" in prose
+    ("25% of") would make a tool guess `python-format` (Babel adds that flag on every read;
+    msgfmt then rejects the translation). Interface text goes through Jinja's newstyle
+    gettext, which %-formats every message: Babel's `python-format` guess is right there.
+    """
+    interface = domain == INTERFACE_DOMAIN
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        message.flags -= {'python-brace-format', 'no-python-format'}
+        if interface:
+            continue
+        message.flags.discard('python-format')
+        if any(PLACEHOLDER.search(text) for text in ids):
+            message.flags.add('python-brace-format')
+        if any('%' in text for text in ids):
+            message.flags.add('no-python-format')
+
+
 def extract_publication(publication, root):
     """The POT catalog of one publication, messages in reading order."""
     catalog = new_catalog(publication.domain)
     for message in publication.messages():
         location = (Path(message.path).resolve().relative_to(root).as_posix(), message.line)
-        entry = catalog.add(message.text, locations=[location], context=message.context,
-                            auto_comments=message_comments(message))
-        # Babel guesses python-format from any "%": content uses {placeholders} instead.
-        entry.flags.discard('python-format')
+        catalog.add(message.text, locations=[location], context=message.context,
+                    auto_comments=message_comments(message))
+    set_true_flags(catalog, publication.domain)
     return catalog
 
 
@@ -88,6 +113,7 @@ def extract_templates(templates_dir, root):
                 strip_comment_tags=True):
             catalog.add(msgid, locations=[(relative, line)], context=context,
                         auto_comments=comments)
+    set_true_flags(catalog, INTERFACE_DOMAIN)
     return catalog
 
 

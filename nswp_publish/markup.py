@@ -42,24 +42,34 @@ class Signature:
     placeholders: tuple
 
     def differences(self, other, italics=True):
-        """Human-readable differences between a source signature and a translation's.
+        """What a translation (`other`) lost or gained of its source's markup, in the words
+        and the symbols a translator sees in the catalog: "`**bold**` markup: 0 instead of 1",
+        "footnote references: missing `[^site]`".
 
         Scripts without italics (Chinese marks titles with 《》) may drop `*emphasis*`.
         """
         found = []
         for name in ('strong', 'emphasis') if italics else ('strong',):
             if getattr(self, name) != getattr(other, name):
-                found.append(f'{getattr(other, name)} {name} spans instead of '
+                found.append(f'{SPAN_NAMES[name]} markup: {getattr(other, name)} instead of '
                              f'{getattr(self, name)}')
-        for name in ('links', 'footnotes', 'placeholders'):
+        for name, (label, shown) in LIST_NAMES.items():
             mine, theirs = Counter(getattr(self, name)), Counter(getattr(other, name))
             if mine != theirs:
-                missing = ', '.join(sorted((mine - theirs).elements()))
-                extra = ', '.join(sorted((theirs - mine).elements()))
+                missing, extra = (', '.join(f'`{shown % item}`' for item in sorted(items))
+                                  for items in ((mine - theirs).elements(),
+                                                (theirs - mine).elements()))
                 parts = [f'missing {missing}' if missing else '',
                          f'unexpected {extra}' if extra else '']
-                found.append(f'{name}: ' + '; '.join(p for p in parts if p))
+                found.append(f'{label}: ' + '; '.join(p for p in parts if p))
         return found
+
+
+#: Span markup as the translator types it.
+SPAN_NAMES = {'strong': '`**bold**`', 'emphasis': '`*italic*`'}
+#: Lists of markup: how each is named, and how one item is written in a message.
+LIST_NAMES = {'links': ('links', '(%s)'), 'footnotes': ('footnote references', '[^%s]'),
+              'placeholders': ('placeholders', '{%s}')}
 
 
 def signature(text):

@@ -17,6 +17,7 @@ from .output import write_atomic
 from .project import BuildRequest, Project
 from .render import Renderer, figures_and_tables, language_names
 from .translate import Text, Translator, format_value
+from .wording import counted
 
 __all__ = ['BuildRequest', 'Builder', 'Project', 'Result', 'check_glyphs', 'outputs_of']
 
@@ -109,8 +110,11 @@ class Builder:
         # Every medium meets the same messages: report the fallbacks once.
         warnings = next(iter(translators.values())).fallback_warnings() if translators else []
         if strict and warnings:
-            raise CatalogError(f'{len(warnings)} messages are untranslated or fuzzy',
-                               catalog.path, hint='translate them, or build without --strict')
+            # Each warning names its own file and line: list them all, one per line.
+            raise CatalogError(
+                f'--strict: {counted(len(warnings), "translation warning")} in {language} '
+                f'(untranslated or fuzzy messages, and problems `check` finds); fix them, or '
+                f'build without --strict:\n' + '\n'.join(f'  {warning}' for warning in warnings))
         if self.log_warnings:
             # Each medium meets the same messages: say each once per build.
             for warning in warnings:

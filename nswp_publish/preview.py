@@ -5,6 +5,7 @@ content, catalogs and templates; after a rebuild every open page is told over
 Server-Sent Events and reloads itself, or shows the error of a broken edit
 (which the terminal prints too) while the server keeps running.
 """
+import errno
 import html
 import http.server
 import json
@@ -13,8 +14,9 @@ import time
 from functools import partial
 from pathlib import Path
 
-from .errors import PublishError
+from .errors import PublishError, UsageError
 from .pipeline import BuildRequest, Builder
+from .wording import counted
 
 #: Injected into every served page (never into the files on disk).
 RELOAD_SCRIPT = '''
@@ -42,6 +44,19 @@ class Preview:
     """Builds the HTML editions, watches the sources and serves the result."""
 
     def __init__(self, project, languages, host='127.0.0.1', port=8000, interval=0.4, log=print):
+        # The port first: a port in use is said at once, before a minute of building.
+        handler = partial(_Handler, self)
+        try:
+            self.server = http.server.ThreadingHTTPServer((host, port), handler)
+        except (OSError, OverflowError) as error:
+            reason = {errno.EADDRINUSE: 'the port is in use (by another program, or another '
+                                        'serve)',
+                      errno.EACCES: 'this user may not open that port'}.get(
+                getattr(error, 'errno', None), getattr(error, 'strerror', None) or str(error))
+            raise UsageError(f'cannot serve on {host}:{port}: {reason}',
+                             hint=f'choose another port, e.g. --port {_other_port(port)}') \
+                from None
+        self.server.daemon_threads = True
         self.project = project
         self.request = BuildRequest(languages=tuple(languages), formats=('html',))
         self.builder = Builder(project)
@@ -51,9 +66,6 @@ class Preview:
         self.error = None
         self.changed = threading.Condition()
         self.stopping = threading.Event()
-        handler = partial(_Handler, self)
-        self.server = http.server.ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
 
     @property
     def url(self):
@@ -86,7 +98,7 @@ class Preview:
         if error:
             self.log(f'error: {error}')
         else:
-            self.log(f'rebuilt {len(results)} pages')
+            self.log(f'rebuilt {counted(len(results), "page")}')
 
     def watch(self):
         seen = self.sources()
@@ -175,6 +187,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                         or preview.stopping.is_set(), timeout=15)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+def _other_port(port):
+    return port + 1 if port < 65535 else 8000
 
 
 def serve(project, languages, port, log=print):

@@ -14,8 +14,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, read_catalog
-from .checks import check_catalog
+from .catalog import SOURCE_LANGUAGE, po_path, read_catalog
+from .checks import check_catalog, msgfmt_problems
 from .choices import EDITIONS, FORMATS
 from .compare import compare_outputs
 from .errors import PublishError
@@ -23,6 +23,7 @@ from .extract import catalog_bytes, is_current
 from .output import write_atomic
 from .pdf_structure import check_file as check_pdf_structure
 from .project import BuildRequest
+from .wording import counted
 
 CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'a11y',
           'compare')
@@ -68,18 +69,22 @@ def check_extracted(project, publication, templates_by_domain, language):
         catalog = read_catalog(path, language, domain)
         missing = [m.id for m in template if m.id and catalog.get(m.id, m.context) is None]
         if missing:
-            problems.append(f'{os.path.relpath(path)}: {len(missing)} messages of the POT are '
+            problems.append(f'{os.path.relpath(path)}: {counted(len(missing), "message")} of '
+                            f'the POT {"is" if len(missing) == 1 else "are"} '
                             f'missing (run: python3 build.py update --lang {language})')
     return problems
 
 
-def completeness(project, publication, templates_by_domain, language):
+def completeness(project, found, publication, language):
+    """(percent of the publication's own catalog, percent of the shared interface catalog),
+    from the same `Stats` as `stats` shows: one publication at a time."""
+    from .extract import INTERFACE_DOMAIN
+    from .workflow import stats_of
     if language == SOURCE_LANGUAGE:
-        return 100.0
-    stats = [catalog_stats(read_catalog(path, language, domain), templates_by_domain[domain])
-             for domain, path in _catalogs(project, publication, language)]
-    total = sum(s.total for s in stats)
-    return 100.0 * sum(s.translated for s in stats) / total if total else 100.0
+        return 100.0, 100.0
+    by_name = {domain.name: domain for domain in found}
+    return tuple(stats_of(by_name[name], language, po_path(project.locales_dir, language, name))
+                 .percent for name in (publication.domain, INTERFACE_DOMAIN))
 
 
 def validate_pdf(path, language):
@@ -138,18 +143,27 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
         except PublishError as error:       # a broken template: the build reports it too
             leaks = [error]
         for language, report in by_language.items():
-            report.percent = completeness(project, publication, templates_by_domain, language)
+            report.percent, interface = completeness(project, found, publication, language)
             report.draft = draft_below is not None and report.percent < draft_below
             report.results['complete'] = (
-                DRAFT if report.draft else PASS if report.percent == 100.0 else FAIL)
+                DRAFT if report.draft else
+                PASS if report.percent == 100.0 and interface == 100.0 else FAIL)
             if report.results['complete'] == FAIL:
-                report.problems.append(('complete', f'{report.percent:.1f}% translated'))
+                if report.percent < 100.0:
+                    report.problems.append(('complete', f'{publication.domain}.po: '
+                                                        f'{report.percent:.1f}% translated'))
+                if interface < 100.0:
+                    report.problems.append(('complete', f'messages.po (interface text): '
+                                                        f'{interface:.1f}% translated'))
             report.record('extracted', check_extracted(project, publication, templates_by_domain,
                                                        language))
             report.record('leaks', [] if language == SOURCE_LANGUAGE else leaks)
+            # GNU msgfmt is required here: a catalog Poedit refuses is not fit to release.
             report.record('check', [] if language == SOURCE_LANGUAGE else [
                 problem for _, path in _catalogs(project, publication, language)
-                for problem in check_catalog(path, language, path.stem)])
+                for problem in [*check_catalog(path, language, path.stem),
+                                *msgfmt_problems(path, required=True)]
+                if problem.severity == 'error'])
             glyphs = []
             try:
                 documents, interface, _ = builder.translate(publication, language, ('print',))

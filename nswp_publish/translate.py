@@ -78,6 +78,7 @@ class Translator:
         self.locale = Locale.parse(self.language)
         self.medium = medium
         self.fallbacks = []          # (Message, Lookup) of messages shown in English
+        self.problems = []           # (Message, Lookup, check, text): what `check` would say
         self.places = {}             # anchors given so far; emptied before each rendering
         self._footnotes = {}
 
@@ -102,6 +103,8 @@ class Translator:
                     f'translation of "{_short(message.text)}" does not keep the markup of '
                     f'its source: {"; ".join(differences)}', *self.source_of(message, lookup),
                     hint='keep the same **bold**, *italic*, links, [^footnotes] and {placeholders}')
+            self.problems.extend((message, lookup, name, text)
+                                 for name, text in self.check(message, lookup))
         values = {name: self.value(value) for name, value in message.data.items()}
         try:
             html = markup.render_html(lookup.text, values, self.footnote_reference)
@@ -161,14 +164,44 @@ class Translator:
             'publications': self.tree(self.publication.publications),
         }
 
+    def check(self, message, lookup):
+        """What `build.py check` says of a translation in use (markup aside: an error here)."""
+        from .checks import check_message, silenced   # checks imports this module
+        return [(name, text) for name, text in check_message(message.text, lookup.text,
+                                                             self.language)
+                if name != 'markup' and not (lookup.entry and silenced(lookup.entry, name))]
+
     def fallback_warnings(self):
-        """One line per message shown in English (untranslated or fuzzy), each named once."""
+        """One line per catalog entry shown in English, and per problem `check` finds in a
+        translation in use, each named once (at its first place in the content): the language, the `.po` file and line a
+        translator opens, what is wrong, the content line for the author, what to do."""
         warnings, seen = [], set()
+        catalog = display_path(self.catalog.path)
         for message, lookup in self.fallbacks:
-            if id(message) not in seen:
-                seen.add(id(message))
-                warnings.append(f'{display_path(message.path)}:{message.line}: {lookup.status} '
-                                f'message shown in English: "{_short(message.text)}"')
+            if (message.context, message.text) in seen:      # one catalog entry, one warning
+                continue
+            seen.add((message.context, message.text))
+            source = f'{display_path(message.path)}:{message.line}'
+            if lookup.po_line is None:
+                warnings.append(
+                    f'{self.language}: {catalog}: message not in the catalog, shown in English: '
+                    f'"{_short(message.text)}" ({source}; the catalog is outdated: run '
+                    f'`python3 build.py update`, which adds it, with the old translation of a '
+                    f'changed sentence brought back as fuzzy for review)')
+            else:
+                todo = ('review the translation and remove its fuzzy flag'
+                        if lookup.status == 'fuzzy' else 'translate it')
+                warnings.append(
+                    f'{self.language}: {catalog}:{lookup.po_line}: {lookup.status} message shown '
+                    f'in English: "{_short(message.text)}" ({source}; {todo})')
+        for message, lookup, name, text in self.problems:
+            if (message.context, message.text, name, text) in seen:
+                continue
+            seen.add((message.context, message.text, name, text))
+            warnings.append(
+                f'{self.language}: {catalog}:{lookup.po_line}: [{name}] {text}: '
+                f'"{_short(message.text)}" ({display_path(message.path)}:{message.line}; '
+                f'fix the translation, or explain it with a comment "# ignore-{name}: why")')
         return tuple(warnings)
 
 

@@ -4,14 +4,17 @@ Each `run_*` function returns an exit status and prints through the table
 printer `cli` hands it; the work itself is in functions that return data.
 """
 import os
+import re
 from typing import NamedTuple
 
-from .choices import LANGUAGES
-from .catalog import SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog, update_catalog
+from .choices import EDITIONS, LANGUAGES
+from .catalog import (SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog,
+                      translation_memory, update_catalog)
 from .errors import UsageError
 from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
                       write_if_changed)
+from .wording import counted
 
 
 class Domain(NamedTuple):
@@ -49,6 +52,9 @@ def extract_all(project, slugs=None, found=None):
     for domain in found or domains(project, slugs):
         path = pot_path(project.locales_dir, domain.name)
         changed = write_if_changed(catalog_bytes(domain.template), path)
+        if not changed:
+            # The catalogs merged from an unchanged POT keep its date: no needless diff.
+            domain.template.creation_date = read_catalog(path).creation_date
         results.append((path, 'written' if changed else 'unchanged'))
     return results
 
@@ -56,55 +62,93 @@ def extract_all(project, slugs=None, found=None):
 def update_all(project, slugs=None, languages=None):
     """Extract, then merge each POT into its languages' catalogs; returns [(path, status)].
 
-    Where a language's editions are built, each message of a publication also gets
-    comments saying on which pages of them it landed and at which HTML anchor.
+    A new message of a publication that another publication's catalog of the same
+    language already translates gets that translation as a fuzzy suggestion (translation
+    memory). Where a language's editions are built, each message of a publication also gets
+    comments saying on which pages of them it landed and at which HTML anchor; what the
+    comments said of editions not built (here, now) is kept.
     """
     found = domains(project, slugs)
     results = extract_all(project, found=found)
     for domain, language, path in catalogs(project, found, languages):
-        context = (placement_comments(project, domain.publication, language)
-                   if domain.publication else None)
-        results.append((path, update_catalog(domain.template, path, language, context)))
+        comments = memory = None
+        if domain.publication:
+            comments = Placement.read(project, domain.publication, language).comments
+            memory = translation_memory(
+                [other for other in sorted(path.parent.glob('*.po'))
+                 if other.stem not in (domain.name, INTERFACE_DOMAIN)], language)
+        results.append((path, update_catalog(domain.template, path, language, comments,
+                                             memory)))
     return results
 
 
-def placement_comments(project, publication, language):
-    """{(msgctxt, msgid): ['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id']},
-    read from the built PDFs' anchors (WeasyPrint writes a destination for every id)."""
-    from pypdf import PdfReader
-    from .choices import EDITIONS
-    from .translate import anchor_key
-    pages, anchors = {}, {}
-    for edition in (edition for edition in EDITIONS if edition in publication.editions):
-        pdf = project.output_path(publication, language, edition, 'pdf')
-        if not pdf.exists():
-            continue
-        reader = PdfReader(pdf)
-        for name, destination in reader.named_destinations.items():
-            if name.startswith('m-'):
-                key = name[2:].rsplit('-', 1)[0]
-                page = reader.get_destination_page_number(destination) + 1
-                pages.setdefault(key, {}).setdefault(edition, set()).add(page)
-                html = project.output_path(publication, language, edition, 'html')
-                anchors.setdefault(key, f'{html.name}#m-{key}-1')
-    comments = {}
-    for message in publication.messages():
-        key = anchor_key(message.context, message.text)
-        if key in pages:
-            where = ', '.join(
-                f'{edition} p. {min(found)}' if len(found) == 1 else
-                f'{edition} pp. {", ".join(map(str, sorted(found)))}'
-                for edition, found in pages[key].items())
-            comments[message.context, message.text] = [f'Where: {where}',
-                                                       f'Anchor: {anchors[key]}']
-    return comments
+WHERE = re.compile(r'(\w+) pp?\. ([\d, ]+?)(?=, [a-z]|$)')
+
+
+class Placement:
+    """Where each message of a publication landed in one language's built PDFs, read from
+    their anchors (WeasyPrint writes a destination for every id)."""
+
+    def __init__(self, editions, pages, anchors):
+        self.editions = editions      # the editions whose PDF exists
+        self.pages = pages            # anchor key -> {edition: {page numbers}}
+        self.anchors = anchors        # anchor key -> 'file.html#m-key-1'
+
+    @classmethod
+    def read(cls, project, publication, language):
+        from pypdf import PdfReader
+        editions, pages, anchors = [], {}, {}
+        for edition in (edition for edition in EDITIONS if edition in publication.editions):
+            pdf = project.output_path(publication, language, edition, 'pdf')
+            if not pdf.exists():
+                continue
+            editions.append(edition)
+            reader = PdfReader(pdf)
+            html = project.output_path(publication, language, edition, 'html')
+            for name, destination in reader.named_destinations.items():
+                if name.startswith('m-'):
+                    key = name[2:].rsplit('-', 1)[0]
+                    page = reader.get_destination_page_number(destination) + 1
+                    pages.setdefault(key, {}).setdefault(edition, set()).add(page)
+                    anchors.setdefault(key, f'{html.name}#m-{key}-1')
+        return cls(editions, pages, anchors)
+
+    def comments(self, message_key, old_comments):
+        """['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id'] for one message:
+        the built editions' pages, and the old comment's pages of the editions not built."""
+        from .translate import anchor_key
+        key = anchor_key(*message_key)
+        where, anchor = {}, None
+        for comment in old_comments:
+            if comment.startswith('Where: '):
+                where = {edition: pages for edition, pages in WHERE.findall(comment[7:])
+                         if edition not in self.editions}
+            elif comment.startswith('Anchor: '):
+                anchor = comment[8:]
+        for edition, found in self.pages.get(key, {}).items():
+            where[edition] = ', '.join(map(str, sorted(found)))
+        if not where:
+            return []
+        anchor = self.anchors.get(key) or anchor
+        order = {edition: index for index, edition in enumerate(EDITIONS)}
+        text = ', '.join(f'{edition} {"pp." if "," in pages else "p."} {pages}'
+                         for edition, pages in sorted(where.items(),
+                                                      key=lambda item: order.get(item[0], 9)))
+        return [f'Where: {text}'] + ([f'Anchor: {anchor}'] if anchor else [])
+
+
+def stats_of(domain, language, path):
+    """The `Stats` of one catalog: the one place percentages come from (`stats`, `release`)."""
+    return catalog_stats(read_catalog(path, language, domain.name), domain.template)
 
 
 def stats_all(project, slugs=None, languages=None):
-    """[(domain, language, Stats)] for every catalog."""
-    return [(domain.name, language,
-             catalog_stats(read_catalog(path, language, domain.name), domain.template))
-            for domain, language, path in catalogs(project, domains(project, slugs), languages)]
+    """[(domain, language, Stats)] for every catalog: each publication's, one at a time,
+    then the shared interface catalog's."""
+    found = domains(project, slugs)
+    found = [*found[1:], found[0]]                 # the interface domain last, on its own
+    return [(domain.name, language, stats_of(domain, language, path))
+            for domain, language, path in catalogs(project, found, languages)]
 
 
 SKELETON_PUBLICATION = """\
@@ -190,8 +234,10 @@ def run_update(project, options, print_table):
 
 def run_stats(project, options, print_table):
     rows = stats_all(project, options.publications, options.languages)
-    print_table(('domain', 'lang', 'translated', 'fuzzy', 'untranslated', 'words', 'percent'),
-                [(domain, language, s.translated, s.fuzzy, s.untranslated, s.words,
+    print_table(('catalog', 'lang', 'translated', 'suggested', 'fuzzy', 'untranslated', 'words',
+                 'percent'),
+                [(f'{domain} (interface)' if domain == INTERFACE_DOMAIN else domain, language,
+                  s.translated, s.suggested, s.fuzzy, s.untranslated, s.words,
                   f'{s.percent:.1f}%') for domain, language, s in rows])
     if options.min is not None:
         if not 0 <= options.min <= 100:
@@ -212,7 +258,7 @@ def run_check(project, options, print_table):
     for problem in problems:
         print(problem)
     errors = sum(1 for problem in problems if problem.severity == 'error')
-    print(f'{errors} errors, {len(problems) - errors} warnings')
+    print(f'{counted(errors, "error")}, {counted(len(problems) - errors, "warning")}')
     return 1 if errors else 0
 
 
@@ -233,5 +279,5 @@ def run_compare(project, options, print_table):
         print_table(('pages', *(lang for lang in ['en', *languages])),
                     [(edition, *(pages.get((lang, edition)) or '-'
                                  for lang in ['en', *languages])) for edition in editions])
-    print(f'{failed} differences')
+    print(counted(failed, 'difference'))
     return 1 if failed else 0

@@ -6,10 +6,10 @@ from nswp_publish import cli
 
 @pytest.mark.parametrize('argv, fragment', [
     (['--lang', 'xx'], "invalid choice: 'xx'"),
-    (['--edition', 'poster'], "invalid choice: 'poster'"),
+    (['--edition', 'poster'], 'unknown edition "poster"'),
     (['--format', 'docx'], "invalid choice: 'docx'"),
     (['--pub', 'no-such-report'], 'unknown publication "no-such-report"'),
-    (['stats', '--min', '150'], '--min must be a percentage'),
+    (['stats', '--min', '150'], "'150' is out of range: give a percentage from 0 to 100"),
 ])
 def test_usage_errors_are_one_line_exit_1(argv, fragment, capsys):
     assert cli.main(argv) == 1

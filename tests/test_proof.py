@@ -39,7 +39,7 @@ def test_proof_shows_each_state(project):
     assert rows['intro.yaml:5'].status == 'fuzzy'
     assert '<del>' in rows['intro.yaml:5'].translation_html
     assert rows['intro.yaml:12'].status == 'failing'
-    assert any('[markup] links: missing https://nswp.org' in p for p in rows['intro.yaml:12'].problems)
+    assert any('[markup] links: missing `(https://nswp.org)`' in p for p in rows['intro.yaml:12'].problems)
     assert rows['footnotes.yaml:2'].status == 'untranslated'
     assert rows['intro.yaml:2'].po_place.startswith('locales/fr/LC_MESSAGES/brief.po:') or \
         'brief.po:' in rows['intro.yaml:2'].po_place

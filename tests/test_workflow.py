@@ -109,8 +109,8 @@ def test_stats_min_fails_below_threshold(project, capsys, monkeypatch):
      'this is not PO', 'PO syntax error'),
     (lambda text: text.replace('msgid "Introduction"', 'msgidx "Introduction"'), 'msgidx',
      'PO syntax error'),
-    (lambda text: text.replace('charset=utf-8', 'charset=nonsense-42'), None, 'unknown charset'),
-    (lambda text: text.replace('charset=utf-8', 'charset=latin-1'), None, 'not UTF-8'),
+    (lambda text: text.replace('charset=utf-8', 'charset=nonsense-42'), 'charset=', 'not UTF-8'),
+    (lambda text: text.replace('charset=utf-8', 'charset=latin-1'), 'charset=', 'not UTF-8'),
 ])
 def test_broken_po_gives_file_line_message(project, damage, marker, fragment):
     path = po_path(project.locales_dir, 'fr', 'brief')
@@ -145,7 +145,7 @@ def test_markup_mismatch_fails_the_build_with_po_line(project):
     line = read_catalog(path, 'fr', 'brief').get('See the [website](https://nswp.org)[^site].').lineno
     assert results[0].status == 'failed'
     assert f'brief.po:{line}: translation of' in results[0].error
-    assert 'footnotes: missing site' in results[0].error
+    assert 'footnote references: missing `[^site]`' in results[0].error
 
 
 def test_update_keeps_removed_messages_as_obsolete_and_translator_comments(project):
@@ -161,3 +161,40 @@ def test_update_keeps_removed_messages_as_obsolete_and_translator_comments(proje
     assert '# Checked with the secretariat.\n#: content/brief/intro.yaml:2' in text
     catalog = read_catalog(path, 'fr', 'brief')
     assert catalog.locale.language == 'fr' and catalog.plural_forms.startswith('nplurals=2')
+
+
+def test_update_keeps_the_page_comments_of_languages_not_built(project, capsys, monkeypatch):
+    """A fresh clone builds only one language: `update` refreshes that language's page
+    comments and keeps the others', and a comment-only change rebuilds nothing."""
+    import shutil
+    publication = project.content_dir / 'brief' / 'publication.yaml'
+    publication.write_text(publication.read_text().replace('[en, fr]', '[en, fr, es]'))
+    update_all(project)
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--lang', 'fr', 'es', '--format', 'pdf']) == 0
+    update_all(project)
+    fr = po_path(project.locales_dir, 'fr', 'brief')
+    es = po_path(project.locales_dir, 'es', 'brief')
+    assert fr.read_text().count('#. Where: summary p. 1') >= 5
+    fr_before, es_before = fr.read_bytes(), es.read_bytes()
+    shutil.rmtree(project.output_dir)
+    assert cli.main(['--lang', 'es', '--format', 'pdf']) == 0
+    assert all(status == 'unchanged' for _, status in update_all(project))
+    assert fr.read_bytes() == fr_before and es.read_bytes() == es_before
+    capsys.readouterr()
+    assert cli.main(['--lang', 'es', '--format', 'pdf']) == 0
+    assert 'written' not in capsys.readouterr().out
+
+
+def test_page_comments_of_an_edition_not_built_are_kept():
+    from nswp_publish.translate import anchor_key
+    from nswp_publish.workflow import Placement
+    key = anchor_key(None, 'A sentence.')
+    built = Placement(['summary'], {key: {'summary': {3}}}, {key: f's.html#m-{key}-1'})
+    old = ['Note.', 'Where: summary p. 1, full pp. 2, 8', 'Anchor: f.html#m-x-1']
+    assert built.comments((None, 'A sentence.'), old) == [
+        'Where: summary p. 3, full pp. 2, 8', f'Anchor: s.html#m-{key}-1']
+    nothing = Placement([], {}, {})
+    assert nothing.comments((None, 'A sentence.'), old) == old[1:]
+    gone = Placement(['summary', 'full'], {}, {})
+    assert gone.comments((None, 'A sentence.'), old) == []

@@ -1,0 +1,106 @@
+"""The build speaks to translators: every problem `check` finds in a translation in use is a
+warning naming the language, the .po file and line, and the content line; --strict lists them."""
+import re
+
+from nswp_publish import cli
+from nswp_publish.catalog import po_path, read_catalog
+from nswp_publish.pipeline import BuildRequest, Builder
+from nswp_publish.workflow import update_all
+
+from conftest import set_translations
+
+SENTENCE = 'NSWP has {members} **members** in {regions} regions.'
+FRENCH = {
+    'T': 'T', 'S': 'S', 'Summary': 'Résumé', 'Full': 'Complet', 'A': 'A', 'R': 'R',
+    'Introduction': 'Introduction',
+    SENTENCE: 'Le NSWP compte {members} **membres** dans {regions} régions.',
+    'See the [website](https://nswp.org)[^site].': 'Voir le [site](https://nswp.org)[^site].',
+    'NSWP website.': 'Site du NSWP.'}
+
+
+def build(project, strict=False, languages=('fr',)):
+    return Builder(project).build(BuildRequest(languages=languages, formats=('html',),
+                                               strict=strict))
+
+
+def add_paragraph(project, text):
+    chapter = project.content_dir / 'brief' / 'intro.yaml'
+    chapter.write_text(chapter.read_text() + f'  - p: "{text}"\n')
+    return len(chapter.read_text().splitlines())
+
+
+def test_a_changed_number_is_a_warning_with_language_po_line_and_content_line(project):
+    content_line = add_paragraph(project, 'In 2015, 186 people took part.')
+    update_all(project)
+    path = set_translations(project, 'fr', 'brief', {
+        **FRENCH, 'In 2015, 186 people took part.': 'En 2015, 168 personnes ont participé.'})
+    po_line = read_catalog(path, 'fr', 'brief').get('In 2015, 186 people took part.').lineno
+    [result] = build(project)
+    assert result.status == 'written'
+    [warning] = result.warnings
+    assert warning.startswith(f'fr: {path}:{po_line}: [numbers] numbers differ') or \
+        warning.startswith(f'fr: locales/fr/LC_MESSAGES/brief.po:{po_line}: [numbers]')
+    assert f'content/brief/intro.yaml:{content_line};' in warning
+    assert '"In 2015, 186 people took part."' in warning
+
+    [strict] = build(project, strict=True)
+    assert strict.status == 'failed'
+    assert '1 translation warning in fr' in strict.error
+    assert strict.error.splitlines()[1].strip() == warning
+
+
+def test_a_translator_comment_explains_a_difference_away(project):
+    add_paragraph(project, 'In 2015, 186 people took part.')
+    update_all(project)
+    path = set_translations(project, 'fr', 'brief', {
+        **FRENCH, 'In 2015, 186 people took part.': 'En 2015, cent quatre-vingt-six personnes.'})
+    assert 'numbers' in build(project)[0].warnings[0]
+    path.write_text(path.read_text().replace(
+        'msgid "In 2015, 186', '# ignore-numbers: the number is spelt out in French\nmsgid "In 2015, 186'))
+    [result] = build(project, strict=True)
+    assert result.status == 'written' and result.warnings == ()
+
+
+def test_whitespace_and_unsafe_links_are_warnings_too(project):
+    set_translations(project, 'fr', 'brief', {**FRENCH, 'Introduction': 'Introduction  générale'})
+    [result] = build(project)
+    assert [re.search(r'\[(\w+)\]', w).group(1) for w in result.warnings] == ['whitespace']
+
+
+def test_each_language_gets_its_own_warnings(project, capture_logs):
+    publication = project.content_dir / 'brief' / 'publication.yaml'
+    publication.write_text(publication.read_text().replace('[en, fr]', '[en, fr, es]'))
+    update_all(project)
+    results = build(project, languages=('fr', 'es'))
+    by_language = {result.language: result.warnings for result in results}
+    entries = len(FRENCH) + 1            # the sentence has a twin in another msgctxt
+    assert len(by_language['fr']) == len(by_language['es']) == entries
+    assert all(w.startswith('es: ') and 'locales/es/LC_MESSAGES/brief.po:' in w
+               and 'untranslated message shown in English' in w and '; translate it)' in w
+               for w in by_language['es'])
+    [strict_fr, strict_es] = build(project, strict=True, languages=('fr', 'es'))
+    assert len(strict_es.error.splitlines()) == entries + 1
+    assert strict_es.error.splitlines()[1:] == [f'  {w}' for w in by_language['es']]
+
+
+def test_an_outdated_catalog_says_to_run_update(project):
+    set_translations(project, 'fr', 'brief', FRENCH)
+    add_paragraph(project, 'A paragraph written after the last update.')
+    [result] = build(project)
+    [warning] = result.warnings
+    assert warning.startswith('fr: ') and 'brief.po: message not in the catalog' in warning
+    assert 'run `python3 build.py update`' in warning and 'fuzzy' in warning
+
+    update_all(project)
+    [warning] = build(project)[0].warnings
+    assert 'untranslated message shown in English' in warning
+
+
+def test_a_fuzzy_message_says_what_to_do(project):
+    set_translations(project, 'fr', 'brief', FRENCH)
+    chapter = project.content_dir / 'brief' / 'intro.yaml'
+    chapter.write_text(chapter.read_text().replace('See the [website]', 'Visit the [website]'))
+    update_all(project)
+    [warning] = build(project)[0].warnings
+    assert 'fuzzy message shown in English' in warning
+    assert 'review the translation and remove its fuzzy flag' in warning
