@@ -302,7 +302,9 @@ def test_pdf_structure_is_what_the_document_says(built, language, edition):
     assert structure.headings == outline.headings
     assert structure.header_scopes == outline.header_cells
     assert (edition == 'full') == bool(outline.header_cells)
-    # Every image is a Figure with the text the page gives it, in the document's language.
+    # Every image is a Figure with the text the page gives it, in the document's language
+    # (an <img> without alt, or an SVG image without <title>, would pass for decoration).
+    assert None not in outline.images
     described = [alt for alt in outline.images if alt]
     assert structure.figures == described and described
     if language == 'zh':
