@@ -31,6 +31,11 @@ SYSTEM_PACKAGES = {
     'gettext': ('command', 'msgfmt'),
     # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
     'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
+    # PyICU (each language's collation of acronyms and bibliographies) compiles against
+    # ICU: its headers, pkg-config to find them, and a C++ compiler.
+    'libicu-dev': ('file', '/usr/include/unicode/coll.h'),
+    'pkg-config': ('command', 'pkg-config'),
+    'g++': ('command', 'g++'),
 }
 
 

@@ -2,7 +2,6 @@
 build or `--help` without importing WeasyPrint, Jinja or Babel."""
 
 LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
-EDITIONS = ('summary', 'full')
 FORMATS = ('pdf', 'html')
 #: `--pdf` choices; `pdf.PDF_VARIANTS` maps each to WeasyPrint's variant.
 PDF_KINDS = ('accessible', 'print', 'archive')

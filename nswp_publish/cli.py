@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 from . import selection
-from .choices import EDITIONS, FORMATS, LANGUAGES, PDF_KINDS
+from .choices import FORMATS, LANGUAGES, PDF_KINDS
 from .errors import PublishError, UsageError, display_path
 from .project import BuildRequest, Project
 from .wording import did_you_mean
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The languages that have catalogs: English is the source.
+TRANSLATED = LANGUAGES[1:]
 COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'release',
             'test')
 LOGGER = logging.getLogger('nswp_publish')
@@ -92,18 +94,18 @@ def make_parser():
 
     update = commands.add_parser('update', help='merge the POT catalogs into each language\'s .po')
     _add_publications(update)
-    _add_languages(update)
+    _add_languages(update, TRANSLATED)
 
     stats = commands.add_parser('stats', help='how complete each catalog is')
     _add_publications(stats)
-    _add_languages(stats)
+    _add_languages(stats, TRANSLATED)
     stats.add_argument('--min', type=selection.number(0, 100, float, 'a percentage'),
                        default=None, metavar='PERCENT',
                        help='exit 1 if a catalog is less than PERCENT translated')
 
     check = commands.add_parser('check', help='check translations against their source')
     _add_publications(check)
-    _add_languages(check)
+    _add_languages(check, TRANSLATED)
     check.add_argument('--outputs', action='store_true',
                        help='instead, compare the built editions of all languages')
 
@@ -113,7 +115,7 @@ def make_parser():
                      help='the publication\'s title, in English')
 
     proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
-    _add_languages(proof, LANGUAGES[1:], required=True)
+    _add_languages(proof, TRANSLATED, required=True)
     _add_editions(proof)
     _add_publications(proof)
 
@@ -137,6 +139,8 @@ def make_parser():
 
 
 def _parse(argv):
+    if argv[:1] == ['help']:            # `build.py help`, `build.py help proof`
+        argv = [*argv[1:2], '--help']
     if argv in (['-h'], ['--help']):
         # Building is the default command: its options belong in the first help a user sees.
         parser = make_parser()
@@ -159,7 +163,7 @@ def _parse(argv):
         # Said by the command, not the top-level parser: the help to read is the command's.
         command = parser.commands[options.command]
         known = [name for action in command._actions for name in action.option_strings]
-        suggestion = did_you_mean(extra[0], known) if extra[0].startswith('-') else ''
+        suggestion = did_you_mean(extra[0], known) if extra[0][:2] == '--' != extra[0] else ''
         raise UsageError(f'unrecognized arguments: {" ".join(extra)}',
                          hint=f'{suggestion + " " if suggestion else ""}'
                               f'see: python3 build.py {options.command} --help')
@@ -215,7 +219,8 @@ def main(argv=None):
     except Exception as error:       # noqa: BLE001 - a bug, said in one line
         if debug:
             raise
-        print(f'error: internal error: {type(error).__name__}: {error} (this is a bug: run '
+        text = ' '.join(str(error).split())
+        print(f'error: internal error: {type(error).__name__}: {text} (this is a bug: run '
               'the same command with --debug to see where, and report it)', file=sys.stderr)
         return 1
 
@@ -224,11 +229,11 @@ def run_build(options):
     from .incremental import plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
     selection.check_publications(project, options.publications)
-    declared = selection.check_editions(
+    selection.check_editions(
         options.editions, selection.declared_editions(project, options.publications))
     request = BuildRequest(
         languages=tuple(options.languages or LANGUAGES),
-        editions=tuple(options.editions or dict.fromkeys((*EDITIONS, *declared))),
+        editions=tuple(options.editions) if options.editions else None,
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))
@@ -294,6 +299,9 @@ def run_proof(options):
                 if language in publication.languages and edition in publication.editions:
                     path, counts = write_proof(builder, publication, language, edition)
                     rows.append((*(counts[s] for s in STATUSES), os.path.relpath(path)))
+    if not rows:
+        raise UsageError('nothing to proof: no publication ships in the languages and editions '
+                         'asked for', hint=selection.offered(project, options.publications))
     _print_table((*STATUSES, 'file'), rows)
     return 0
 

@@ -16,8 +16,8 @@ from .wording import counted
 #: What is counted in each edition's HTML: (name, pattern).
 STRUCTURE = (
     ('chapters', re.compile(r'<section class="chapter\b')),
-    ('findings', re.compile(r'<article class="finding"')),
-    ('recommendations', re.compile(r'<li id="recommendation-\d+"')),
+    ('numbered sections', re.compile(r'<article class="section\b')),
+    ('boxes', re.compile(r'<aside class="box\b')),
     ('footnotes', re.compile(r'role="doc-noteref"')),
     ('figures', re.compile(r'<figure class="figure\b')),
     ('table rows', re.compile(r'<tr\b(?![^>]*class="total")')),

@@ -12,12 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import markup
-from .choices import EDITIONS, LANGUAGES
+from .choices import LANGUAGES
 from .errors import ContentError
+from .wording import counted
 from .yamlfile import LineDict, LineList, line_of, read_yaml
 
 SLUG = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*\Z')
 YEAR_MONTH = re.compile(r'(\d{4})-(\d{2})\Z')
+#: The id of a block, section or chapter: what `[see](#id)` links to.
+ID = re.compile(r'[A-Za-z][A-Za-z0-9_-]*\Z')
+#: Layouts every publication may use (templates/<layout>.html); a publication's own
+#: templates folder may add more.
+LAYOUTS = ('short', 'report')
+#: How the bibliography is ordered: by each language's collation, or as the file lists it.
+BIBLIOGRAPHY_ORDERS = ('alphabetical', 'as-listed')
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,22 @@ class YearMonth:
 
     def as_date(self):
         return datetime.date(self.year, self.month, 1)
+
+
+class EditionList(list):
+    """The `editions:` of a chapter or block, remembering where it was written."""
+
+    def __init__(self, names, path, line):
+        super().__init__(names)
+        self.path, self.line = path, line
+
+
+class RefList(list):
+    """Ids a template block refers to (`refs:`), remembering where they were written."""
+
+    def __init__(self, ids, path, line):
+        super().__init__(ids)
+        self.path, self.line = path, line
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,8 +88,9 @@ class Publication:
     meta: dict
     chapters: list
     footnotes: dict       # label -> {'number': int, 'text': Message}
-    acronyms: list        # [{'acronym': str, 'expansion': Message}]
+    acronyms: list        # [{'acronym': Message, 'expansion': Message}], in file order
     publications: list    # [{'id', 'title', 'author', 'year'}]
+    targets: dict = field(default_factory=dict)   # id -> {'number', 'counter', 'path', 'line'}
 
     @property
     def domain(self):
@@ -119,11 +144,15 @@ def iter_messages(tree, edition=None):
 
 # -- schema -----------------------------------------------------------------
 # A spec is TEXT, NAME, INT, [spec] (a list of spec), or {key: spec} with
-# optional keys written as '?key'. BLOCKS is a list of blocks.
+# optional keys written as '?key' ('*' for any key). BLOCKS is a list of blocks;
+# DATA is free-form data for a publication's own templates (see `_Reader.data`).
 
 TEXT, NAME, INT, BLOCKS, YEAR_MONTH_SPEC = 'text', 'name', 'int', 'blocks', 'year-month'
 #: A table cell: a number or percentage (formatted per language), or text.
 CELL = 'cell'
+DATA = 'data'
+#: The id of something a cross-reference may point at.
+IDENT = 'ident'
 
 BLOCK_TYPES = {
     'p': TEXT,
@@ -131,38 +160,35 @@ BLOCK_TYPES = {
     'bullets': [TEXT],
     'numbered': [TEXT],
     'quote': {'text': TEXT, '?attribution': TEXT},
-    'perspective': {'title': TEXT, 'blocks': BLOCKS},
-    'case_study': {'title': TEXT, 'blocks': BLOCKS},
-    'figure': {'figure': NAME, 'caption': TEXT, 'labels': [TEXT]},
-    'methods': [{'title': TEXT, 'text': TEXT}],
-    'regional_support': [{'region': TEXT, 'text': TEXT}],
-    'participation': {'caption': TEXT, 'table_caption': TEXT, 'groups_caption': TEXT,
-                      'groups': {'*': TEXT}},
-    'executive_summary': {'findings_title': TEXT, 'recommendations_title': TEXT},
-    'regional_table': {'caption': TEXT},
-    'crossref_table': {'caption': TEXT},
+    # A framed aside; `kind` is a CSS class and the key of its label in `box_labels`.
+    'box': {'kind': NAME, '?title': TEXT, 'blocks': BLOCKS},
+    # A numbered section ("Step 3"): numbered in reading order within its counter.
+    'section': {'counter': NAME, 'title': TEXT, '?blocks': BLOCKS},
+    # A figure drawn by a template of the publication (templates/figures/<template>.html).
+    'figure': {'template': NAME, 'caption': TEXT, '?labels': [TEXT]},
     'table': {'caption': TEXT, 'header': [TEXT], 'rows': [[CELL]]},
+    # Anything else a publication draws with its own template (templates/blocks/<name>.html).
+    'template': DATA,
 }
-#: Where a chapter stands in the full edition: before the contents' main matter, in it, or after.
+#: Where a chapter stands in a report layout: before the contents' main matter, in it, or after.
 PARTS = ('front', 'main', 'annex')
 #: Keys a block may have besides its type.
 BLOCK_OPTIONS = ('id', 'editions')
 
 FILE_SCHEMAS = {
     'publication': {
-        'slug': NAME, 'title': TEXT, 'subtitle': TEXT, 'short_title': TEXT,
-        'label': {'summary': TEXT, 'full': TEXT}, 'author': TEXT, 'author_role': TEXT,
-        'date': YEAR_MONTH_SPEC, '?keywords': [TEXT], 'editions': [NAME],
-        'languages': [NAME], 'chapters': [NAME], 'footnotes': NAME, 'acronyms': NAME,
-        'publications': NAME, '?output_name': NAME,
+        'slug': NAME, 'title': TEXT, '?subtitle': TEXT, 'short_title': TEXT,
+        '?author': TEXT, '?author_role': TEXT,
+        'date': YEAR_MONTH_SPEC, '?keywords': [TEXT],
+        'editions': {'*': {'label': TEXT, '?layout': NAME, '?chapters': [NAME]}},
+        'languages': [NAME], 'chapters': [NAME], '?footnotes': NAME, '?acronyms': NAME,
+        '?publications': NAME, '?output_name': NAME,
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
-        '?stylesheet': NAME, '?templates': NAME,
+        '?stylesheet': NAME, '?templates': NAME, '?bibliography_order': NAME,
+        '?box_labels': {'*': TEXT},
     },
     'chapter': {
         'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
-        '?findings': [{'headline': TEXT, 'blocks': BLOCKS}],
-        '?recommendations': [{'?headline': TEXT, 'text': TEXT, '?questions': [TEXT],
-                              '?answers': [INT]}],
     },
     'footnotes': {'footnotes': {'*': TEXT}},
     'acronyms': {'acronyms': {'*': TEXT}},
@@ -171,6 +197,10 @@ FILE_SCHEMAS = {
 }
 
 TEXT_KEYS = {'text', 'context', 'note', 'data'}
+#: The msgctxt of an acronym in the list of acronyms.
+ACRONYM_CONTEXT = 'acronym'
+#: Keys the loader sets on every block node.
+RESERVED_KEYS = {'type', 'id', 'editions', 'line', 'path', 'key_lines', 'number'}
 
 
 class _Reader:
@@ -259,25 +289,91 @@ class _Reader:
                       parent_line=value.line_of(extra[0]) if extra else value.line)
         kind = kinds[0]
         spec = BLOCK_TYPES[kind]
-        content = self.read(spec, value[kind], f'{where}.{kind}', value.line_of(kind))
+        if spec == DATA:
+            content = self.template_block(value[kind], f'{where}.{kind}', value.line_of(kind))
+        else:
+            content = self.read(spec, value[kind], f'{where}.{kind}', value.line_of(kind))
         editions = None
         if 'editions' in value:
-            editions = self.read([NAME], value['editions'], f'{where}.editions',
-                                 value.line_of('editions'))
-            for edition in editions:
-                if edition not in EDITIONS:
-                    self.fail(f'{where}.editions: unknown edition "{edition}"', None,
-                              hint=f'expected some of: {", ".join(EDITIONS)}',
-                              parent_line=value.line_of('editions'))
-        node = {'type': kind, 'id': str(value['id']) if 'id' in value else None,
-                'editions': editions}
+            # Checked against the publication's declared editions once all files are read.
+            editions = EditionList(self.read([NAME], value['editions'], f'{where}.editions',
+                                             value.line_of('editions')),
+                                   self.path, value.line_of('editions'))
+        block_id = None
+        if 'id' in value:
+            block_id = str(value['id'])
+            if not ID.match(block_id):
+                self.fail(f'{where}.id: "{block_id}" is not a usable id', None,
+                          hint='use letters, digits and "-", starting with a letter',
+                          parent_line=value.line_of('id'))
+        node = {'type': kind, 'id': block_id, 'editions': editions,
+                'line': value.line_of(kind), 'path': self.path,
+                'key_lines': dict(getattr(value[kind], 'key_lines', {}))}
         if spec == TEXT:
             node['text'] = content
         elif isinstance(spec, list):
             node['items'] = content
         else:
             node.update(content)
+        if kind == 'table':
+            self.check_table_shape(node, value[kind], where)
         return node
+
+    def check_table_shape(self, node, raw, where):
+        """Every row of a table has as many cells as its header: a missing or extra cell
+        would shift the columns or print outside them."""
+        width = len(node['header'])
+        for number, row in enumerate(node['rows'], 1):
+            if len(row) != width:
+                self.fail(f'{where}.table: row {number} has {counted(len(row), "cell")}, '
+                          f'the header has {width}', None,
+                          hint='give every row one cell per column',
+                          parent_line=line_of(raw['rows'][number - 1], raw.line_of('rows')))
+
+    def template_block(self, value, where, line):
+        """A block drawn by the publication's own template: `name`, then any data.
+
+        Strings are messages; numbers are formatted per language; `counter` numbers the
+        `items` (each gets the id `<counter>-<n>`); `refs` lists ids the loader checks.
+        """
+        if not isinstance(value, dict) or not isinstance(value.get('name'), str):
+            self.fail(f'{where}: expected a mapping with a "name" (the template in '
+                      f'templates/blocks/)', value, parent_line=line)
+        result = {'name': value['name'], 'counter': None}
+        for key, item in value.items():
+            if key == 'name':
+                continue
+            if key in RESERVED_KEYS:
+                self.fail(f'{where}: "{key}" is a reserved key', None,
+                          hint='rename it in the block and its template',
+                          parent_line=value.line_of(key))
+            if key == 'counter':
+                result['counter'] = self.read(NAME, item, f'{where}.counter', value.line_of(key))
+                continue
+            result[key] = self.data(item, f'{where}.{key}', value.line_of(key), key)
+        if result['counter'] and not isinstance(result.get('items'), list):
+            self.fail(f'{where}: "counter" numbers the "items" list, which is missing', value,
+                      parent_line=line)
+        return result
+
+    def data(self, value, where, line, key=None):
+        if key == 'refs':
+            refs = self.read([NAME], value, where, line)
+            return RefList(refs, self.path, line_of(value, line))
+        if isinstance(value, str):
+            return self.text(value, where, line)
+        if isinstance(value, bool) or value is None:
+            self.fail(f'{where}: expected text, a number, a list or a mapping, got '
+                      f'{_describe(value)}', value, parent_line=line)
+        if isinstance(value, (int, float)):
+            return self.datum(value, where, line)
+        if isinstance(value, list):
+            return [self.data(item, f'{where}[{i + 1}]', line_of(value, line))
+                    for i, item in enumerate(value)]
+        if 'text' in value and set(value) <= TEXT_KEYS:
+            return self.text(value, where, line)
+        return {str(k): self.data(item, f'{where}.{k}', value.line_of(k), str(k))
+                for k, item in value.items()}
 
     def text(self, value, where, line):
         if isinstance(value, str):
@@ -364,6 +460,14 @@ def build_tree(raw, path, expected_role=None):
     if expected_role and role != expected_role:
         raise ContentError(f'expected a {expected_role} file, found a {role} file', path, 1)
     tree = _Reader(path).read(FILE_SCHEMAS[role], raw, role, 1)
+    if role == 'acronyms':
+        # The acronym itself is a message too: HIV is VIH in French and ВИЧ in Russian.
+        tree['acronyms'] = [
+            {'acronym': Message(key, path, raw['acronyms'].line_of(key), ACRONYM_CONTEXT,
+                                'An acronym of the list of acronyms: keep it, or give the '
+                                'form this language uses.'),
+             'expansion': expansion}
+            for key, expansion in tree['acronyms'].items()]
     if role == 'publication':
         tree['key_lines'] = raw.key_lines
     return role, tree
@@ -384,19 +488,26 @@ def load_publication(folder):
     if meta['slug'] != folder.name:
         raise ContentError(f'slug "{meta["slug"]}" differs from the folder name "{folder.name}"',
                            meta_path, key_lines['slug'], hint='rename one of them')
-    for key, allowed in (('editions', EDITIONS), ('languages', LANGUAGES)):
-        for value in meta[key]:
-            if value not in allowed:
-                raise ContentError(f'unknown {key[:-1]} "{value}"', meta_path, key_lines[key],
-                                   hint=f'expected some of: {", ".join(allowed)}')
+    for value in meta['languages']:
+        if value not in LANGUAGES:
+            raise ContentError(f'unknown language "{value}"', meta_path, key_lines['languages'],
+                               hint=f'expected some of: {", ".join(LANGUAGES)}')
     meta['output_name'] = meta['output_name'] or f'nswp-{meta["slug"]}'
+    meta['bibliography_order'] = meta['bibliography_order'] or 'alphabetical'
+    if meta['bibliography_order'] not in BIBLIOGRAPHY_ORDERS:
+        raise ContentError(f'unknown bibliography_order "{meta["bibliography_order"]}"',
+                           meta_path, key_lines['bibliography_order'],
+                           hint=f'expected one of: {", ".join(BIBLIOGRAPHY_ORDERS)}')
 
     for key in ('stylesheet', 'templates'):
         if meta[key] and not (folder / meta[key]).exists():
             raise ContentError(f'{key} "{meta[key]}" does not exist in {folder.name}/',
                                meta_path, key_lines[key], hint='create it or fix the name')
+    _check_editions(meta, folder, meta_path, key_lines)
 
     def part(name, role, key):
+        if name is None:
+            return None
         path = folder / name
         if not path.exists():
             raise ContentError(f'file "{name}" does not exist', meta_path, key_lines[key],
@@ -404,17 +515,55 @@ def load_publication(folder):
         return load_file(path, role)[1]
 
     chapters = [part(name, 'chapter', 'chapters') for name in meta['chapters']]
-    footnote_texts = part(meta['footnotes'], 'footnotes', 'footnotes')['footnotes']
-    acronyms = [{'acronym': key, 'expansion': value}
-                for key, value in sorted(
-                    part(meta['acronyms'], 'acronyms', 'acronyms')['acronyms'].items(),
-                    key=lambda item: item[0].lower())]
-    publications = part(meta['publications'], 'publications', 'publications')['publications']
-    footnotes = _number_footnotes(chapters, footnote_texts, folder / meta['footnotes'])
+    for edition in meta['editions'].values():
+        for name in edition['chapters'] or ():
+            if name not in meta['chapters']:
+                raise ContentError(f'edition chapter "{name}" is not one of "chapters"',
+                                   meta_path, key_lines['editions'],
+                                   hint='list it under chapters: too, or fix the name')
+    for name, chapter in zip(meta['chapters'], chapters):
+        chapter['file'] = name
+    footnotes_file = part(meta['footnotes'], 'footnotes', 'footnotes')
+    footnote_texts = footnotes_file['footnotes'] if footnotes_file else {}
+    acronyms_file = part(meta['acronyms'], 'acronyms', 'acronyms')
+    acronyms = acronyms_file['acronyms'] if acronyms_file else []
+    publications_file = part(meta['publications'], 'publications', 'publications')
+    publications = publications_file['publications'] if publications_file else []
+    footnotes = _number_footnotes(chapters, footnote_texts,
+                                  folder / (meta['footnotes'] or 'footnotes.yaml'))
     _check_unique_chapters(chapters)
-    _check_chapter_options(chapters)
-    _link_recommendations(chapters)
-    return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications)
+    _check_chapter_options(chapters, meta)
+    targets = _number_and_index(chapters, meta)
+    _check_references([meta, chapters, footnote_texts], targets)
+    return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications,
+                       targets)
+
+
+def _check_editions(meta, folder, meta_path, key_lines):
+    """Editions are the publication's own: any names, each with a layout that exists."""
+    if not meta['editions']:
+        raise ContentError('a publication needs at least one edition', meta_path,
+                           key_lines['editions'], hint='e.g. editions: {brief: {label: Brief}}')
+    own_layouts = folder / meta['templates'] if meta['templates'] else None
+    for name, edition in meta['editions'].items():
+        if not SLUG.match(name):
+            raise ContentError(f'edition name "{name}" must be lowercase words joined by "-"',
+                               meta_path, key_lines['editions'])
+        edition['name'] = name
+        edition['layout'] = edition['layout'] or 'short'
+        layout = edition['layout']
+        if layout not in LAYOUTS and not (own_layouts and (own_layouts / f'{layout}.html').exists()):
+            raise ContentError(f'edition "{name}": unknown layout "{layout}"', meta_path,
+                               key_lines['editions'],
+                               hint=f'expected one of: {", ".join(LAYOUTS)}, or a {layout}.html '
+                                    f'in the publication\'s templates folder')
+
+
+def _check_edition_names(editions, declared):
+    for edition in editions or ():
+        if edition not in declared:
+            raise ContentError(f'unknown edition "{edition}"', editions.path, editions.line,
+                               hint=f'this publication declares: {", ".join(declared)}')
 
 
 def _number_footnotes(chapters, texts, footnotes_path):
@@ -443,35 +592,107 @@ def _check_unique_chapters(chapters):
         seen[name] = chapter
 
 
-def _check_chapter_options(chapters):
+def _check_chapter_options(chapters, meta):
+    declared = list(meta['editions'])
     for chapter in chapters:
         where = chapter['title']
-        for edition in chapter['editions'] or ():
-            if edition not in EDITIONS:
-                raise ContentError(f'chapter "{chapter["chapter"]}": unknown edition "{edition}"',
-                                   where.path, 1, hint=f'expected some of: {", ".join(EDITIONS)}')
+        if chapter['editions'] is not None:
+            chapter['editions'] = EditionList(chapter['editions'], where.path, 1)
+        _check_edition_names(chapter['editions'], declared)
+        # An edition that lists its chapters holds only those.
+        for name, edition in meta['editions'].items():
+            if edition['chapters'] is not None and chapter['file'] not in edition['chapters']:
+                chapter['editions'] = EditionList(
+                    [e for e in (chapter['editions'] or declared) if e != name], where.path, 1)
         chapter['part'] = chapter['part'] or 'main'
         if chapter['part'] not in PARTS:
             raise ContentError(f'chapter "{chapter["chapter"]}": unknown part "{chapter["part"]}"',
                                where.path, 1, hint=f'expected one of: {", ".join(PARTS)}')
+    for block in iter_blocks(chapters):
+        _check_edition_names(block['editions'], declared)
 
 
-def _link_recommendations(chapters):
-    """Check each recommendation's `answers` and give each finding the recommendations answering it."""
-    findings = [finding for chapter in chapters for finding in chapter['findings'] or ()]
-    for finding in findings:
-        finding['answered_by'] = []
+def iter_blocks(tree):
+    """Every block of a content tree (chapters, boxes, sections), in reading order."""
+    if isinstance(tree, dict):
+        if 'type' in tree and 'path' in tree:
+            yield tree
+        for value in tree.values():
+            yield from iter_blocks(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from iter_blocks(value)
+
+
+def _number_and_index(chapters, meta):
+    """Number sections and counted items in reading order; index every id a link may name.
+
+    Returns {id: {'number': int or None, 'counter': name or None, 'path', 'line'}}.
+    """
+    targets = {}
+    counts = {}
+
+    def add(target_id, number, counter, path, line):
+        if target_id in targets:
+            first = targets[target_id]
+            raise ContentError(f'id "{target_id}" is used twice (first at '
+                               f'{first["path"].name}:{first["line"]})', path, line,
+                               hint='give each block its own id')
+        targets[target_id] = {'number': number, 'counter': counter, 'path': path,
+                              'line': line}
+
     for chapter in chapters:
-        for number, recommendation in enumerate(chapter['recommendations'] or (), 1):
-            recommendation['answers'] = sorted(recommendation['answers'] or [])
-            for answered in recommendation['answers']:
-                if not 1 <= answered <= len(findings):
-                    text = recommendation['text']
-                    raise ContentError(
-                        f'recommendation {number} answers finding {answered}, but there are '
-                        f'{len(findings)} findings', text.path, text.line,
-                        hint='fix the numbers in "answers"')
-                findings[answered - 1]['answered_by'].append(number)
+        add(chapter['chapter'], None, None, chapter['title'].path, chapter['title'].line)
+        for block in iter_blocks(chapter['blocks']):
+            counter = block.get('counter') if block['type'] in ('section', 'template') else None
+            if block['type'] == 'section':
+                counts[counter] = number = counts.get(counter, 0) + 1
+                block['number'] = number
+                block['id'] = block['id'] or f'{counter}-{number}'
+                add(block['id'], number, counter, block['path'], block['line'])
+            elif block['id']:
+                add(block['id'], None, None, block['path'], block['line'])
+            if block['type'] == 'template' and counter:
+                items = []
+                for item in block['items']:
+                    counts[counter] = number = counts.get(counter, 0) + 1
+                    item = item if isinstance(item, dict) else {'text': item}
+                    item['number'] = number
+                    item['id'] = f'{counter}-{number}'
+                    add(item['id'], number, counter, block['path'], block['line'])
+                    items.append(item)
+                block['items'] = items
+    return targets
+
+
+def _check_references(tree, targets):
+    """Links to `#id` in any text, and `refs:` of template blocks, must name a real id."""
+    for message in iter_messages(tree):
+        for href in markup.signature(message.text).links:
+            if href.startswith('#') and href[1:] not in targets:
+                raise ContentError(f'link to "{href}", but no block has that id', message.path,
+                                   message.line, hint=_known_ids(targets))
+    for refs in _iter_refs(tree):
+        for target in refs:
+            if target not in targets:
+                raise ContentError(f'refs: "{target}" is not the id of anything', refs.path,
+                                   refs.line, hint=_known_ids(targets))
+
+
+def _known_ids(targets):
+    names = list(targets)
+    return f'known ids: {", ".join(names[:12])}{", ..." if len(names) > 12 else ""}'
+
+
+def _iter_refs(tree):
+    if isinstance(tree, RefList):
+        yield tree
+    elif isinstance(tree, dict):
+        for value in tree.values():
+            yield from _iter_refs(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _iter_refs(value)
 
 
 def find_publications(content_root):

@@ -16,6 +16,7 @@ from . import markup
 from .content import Message, Percent
 from .errors import ContentError
 from .localfiles import publication_file
+from .wording import counted
 
 #: A data file larger than this is not a chart or a table a reader could take in.
 MAX_BYTES = 2 * 1024 * 1024
@@ -158,7 +159,8 @@ def parse_csv(path, text):
     rows = []
     for line, cells in records[1:]:
         if len(cells) != len(names):
-            raise ContentError(f'row has {len(cells)} cells, the header has {len(names)}',
+            raise ContentError(f'row has {counted(len(cells), "cell")}, '
+                               f'the header has {len(names)}',
                                path, line, hint='give every row one cell per column '
                                                 '(quote cells that contain commas)')
         values = {}

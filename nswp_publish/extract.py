@@ -103,10 +103,12 @@ def extract_publication(publication, root):
     return catalog
 
 
-def extract_templates(templates_dir, root):
-    """The shared interface catalog: every gettext call in the templates."""
+def extract_templates(templates_dirs, root):
+    """The shared interface catalog: every gettext call in the templates (the shared ones,
+    then each publication's own)."""
     catalog = new_catalog(INTERFACE_DOMAIN)
-    for path in sorted(Path(templates_dir).rglob('*.html')):
+    paths = [path for folder in templates_dirs for path in sorted(Path(folder).rglob('*.html'))]
+    for path in paths:
         relative = path.resolve().relative_to(root).as_posix()
         for line, msgid, comments, context in extract_from_file(
                 'jinja2', path, comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS,

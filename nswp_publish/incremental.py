@@ -31,6 +31,7 @@ class Job:
     fmt: str
     path: Path
     digest: str
+    weight: int = 0     # 1 for a report layout: laid out first, being the longest
 
 
 def _hash_files(paths, root):
@@ -125,6 +126,7 @@ def plan(project, request):
             return None
         folders = [folder for folder in folders if folder.name in request.publications]
     todo, current, fonts = [], [], {}
+    declared = set()
     for folder in folders:
         content = _hash_files(_files(folder), project.root)
         if manifest.publications.get(folder.name) != content:
@@ -135,12 +137,14 @@ def plan(project, request):
         meta = yaml.safe_load((folder / 'publication.yaml').read_text('utf-8'))
         slug, languages, editions = meta['slug'], meta['languages'], meta['editions']
         output_name = meta.get('output_name') or f'nswp-{slug}'
+        declared.update(editions)
         for language in (lang for lang in request.languages if lang in languages):
             catalogs = _hash_catalogs(
                 [path for domain in (slug, 'messages')
                  if (path := project.locales_dir / language / 'LC_MESSAGES' / f'{domain}.po')
                  .exists()], project.root)
-            for edition in (edition for edition in request.editions if edition in editions):
+            for edition in (name for name in editions
+                            if request.editions is None or name in request.editions):
                 for fmt in request.formats:
                     if fmt == 'pdf' and language not in fonts:
                         fonts[language] = _font_digest(language, manifest)
@@ -150,6 +154,9 @@ def plan(project, request):
                               request.draft]
                     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
                     path = project.output_dir / language / f'{output_name}-{edition}-{language}.{fmt}'
-                    job = Job(slug, language, edition, fmt, path, digest)
+                    weight = int((editions[edition] or {}).get('layout') == 'report')
+                    job = Job(slug, language, edition, fmt, path, digest, weight)
                     (current if manifest.is_current(job) else todo).append(job)
+    if request.editions and set(request.editions) - declared:
+        return None     # an unknown edition: the full build names it
     return todo, current, manifest

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from .catalog import Lookup, MessageCatalog
-from .choices import EDITIONS
 from .compare import visible_text
 from .translate import Translator
 
@@ -68,14 +67,13 @@ def find_leaks(builder, publication):
     from babel.lists import format_list
     from .render import language_names
     from .translate import format_value
-    # Data, not text to translate: acronyms, and what Babel writes for the locale
-    # (language names, month names, the "and" of a list).
-    data = [item['acronym'] for item in publication.acronyms]
-    data += language_names(publication.languages).values()
+    # Data, not text to translate: what Babel writes for the locale (language names,
+    # month names, the "and" of a list).
+    data = list(language_names(publication.languages).values())
     data += [format_value(publication.meta['date'], 'en'), format_list(['1', '2', '3'], locale='en')]
     allowed = {word for text in data for word in WORD.findall(text)}
     leaks = []
-    for edition in (edition for edition in EDITIONS if edition in publication.editions):
+    for edition in publication.editions:
         for medium in ('print', 'web'):
             document = Translator(publication, PseudoCatalog(), medium).translate_publication()
             html = builder.render_html(publication, 'en', edition, medium, document,

@@ -100,16 +100,19 @@ def unsafe_links(text):
     return [href for href in signature(text).links if not SAFE_LINK.match(href)]
 
 
-def render_html(text, values=None, footnote=None):
+def render_html(text, values=None, footnote=None, xref=None):
     """Render one message to safe HTML.
 
     `values` maps placeholder names to already formatted strings; `footnote`
-    is called with a footnote label and returns the Markup for its reference.
+    is called with a footnote label and returns the Markup for its reference;
+    `xref` is called with the id of a `[text](#id)` link and returns the number of
+    its target (a numbered section, say) or None: the number ends the link text.
     A placeholder without a value raises `KeyError` with its name.
     """
     values = values or {}
     html = []
     link_ok = []
+    numbers = []
     for token in parse_inline(text):
         kind = token.type
         if kind in ('text', 'text_special'):
@@ -125,9 +128,16 @@ def render_html(text, values=None, footnote=None):
         elif kind == 'link_open':
             href = token.attrGet('href') or ''
             link_ok.append(bool(SAFE_LINK.match(href)))
-            if link_ok[-1]:
+            numbers.append(xref(href[1:]) if xref and href.startswith('#') else None)
+            if link_ok[-1] and href.startswith('#'):
+                html.append(Markup('<a class="xref" href="%s">') % href)
+            elif link_ok[-1]:
                 html.append(Markup('<a href="%s">') % href)
         elif kind == 'link_close':
+            number = numbers.pop()
+            if number is not None:
+                html.append(Markup('\N{NO-BREAK SPACE}<span class="xref-number">%s</span>')
+                            % number)
             if link_ok.pop():
                 html.append(Markup('</a>'))
         elif kind == 'footnote_ref':

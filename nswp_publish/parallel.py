@@ -80,8 +80,9 @@ def _died(path):
 
 
 def heaviest_first(job):
-    """Long documents first, so the last files to finish are short ones."""
-    return (job.fmt != 'pdf', job.edition != 'full', job.language != 'zh')
+    """Long documents first (PDFs; Chinese, whose fonts are the largest), so that the last
+    files to finish are short ones."""
+    return (job.fmt != 'pdf', -job.weight, job.language != 'zh')
 
 
 def build_jobs(project, request, jobs, workers=None, progress=None):

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path, read_catalog
 from .compare import visible_text
-from .errors import CatalogError, PublishError, display_path
+from .content import iter_blocks
+from .errors import CatalogError, ContentError, PublishError, UsageError, display_path
 from .extract import INTERFACE_DOMAIN
 from .fonts import check_coverage
 from .output import write_atomic
 from .project import BuildRequest, Project
-from .render import Renderer, figures_and_tables, language_names
+from .render import Renderer, language_names
 from .translate import Text, Translator, format_value
 from .wording import counted
 
@@ -90,7 +91,9 @@ class Builder:
         """The Jinja environment of one publication: its own templates first, then the shared."""
         if publication.slug not in self._renderers:
             folders = [publication.templates_dir] if publication.templates_dir else []
-            self._renderers[publication.slug] = Renderer([*folders, self.project.templates_dir])
+            renderer = Renderer([*folders, self.project.templates_dir])
+            check_block_templates(publication, renderer)
+            self._renderers[publication.slug] = renderer
         return self._renderers[publication.slug]
 
     @property
@@ -129,13 +132,13 @@ class Builder:
         # Message anchors count places within this document only. (Print footnotes were
         # laid into the text when it was translated; they are not shown again here.)
         document['places'].clear()
+        layout = publication.editions[edition]['layout']
         return self.renderer(publication).render(
-            f'{edition}.html', interface, pub=document, lang=language, edition=edition,
+            f'{layout}.html', interface, pub=document, lang=language, edition=edition, layout=layout,
             medium=medium, stylesheet=self.stylesheet(publication),
             created=publication_date(publication),
             language_names=language_names(publication.languages),
             value=functools.partial(format_value, locale=language),
-            figures_and_tables=figures_and_tables(document['chapters'], edition),
             alternates=[(code, f'../{code}/{publication.output_name}-{edition}-{code}.html')
                         for code in publication.languages],
             draft=draft)
@@ -157,6 +160,7 @@ class Builder:
         """Build every output the request names, in this process; one `Result` per file."""
         self._publications = {pub.slug: pub
                               for pub in self.project.publications(request.publications or None)}
+        check_editions(self._publications.values(), request.editions)
         self._translations.clear()
         self._warned.clear()
         return [self.build_one(publication, language, edition, fmt, request)
@@ -200,9 +204,40 @@ class Builder:
         return self._translations[key]
 
 
+def check_block_templates(publication, renderer):
+    """Every `template:` block and `figure:` names a template that exists: said at its
+    content line, not as a template error."""
+    for block in iter_blocks([publication.chapters, publication.meta]):
+        if block['type'] == 'template':
+            name, key = f'blocks/{block["name"]}.html', 'name'
+        elif block['type'] == 'figure':
+            name, key = f'figures/{block["template"]}.html', 'template'
+        else:
+            continue
+        if not renderer.has_template(name):
+            folders = ', '.join(display_path(folder) for folder in renderer.template_dirs)
+            raise ContentError(f'no template {name} for this block', block['path'],
+                               _key_line(block, key), hint=f'create it in one of: {folders}')
+
+
+def _key_line(block, key):
+    """The line of one key of a block, where the reader kept it; else the block's."""
+    return (block.get('key_lines') or {}).get(key, block['line'])
+
+
 def outputs_of(publication, request):
     """(language, edition, format) of each file the request asks of a publication."""
     return [(language, edition, fmt)
             for language in request.languages if language in publication.languages
-            for edition in request.editions if edition in publication.editions
+            for edition in publication.editions
+            if request.editions is None or edition in request.editions
             for fmt in request.formats]
+
+
+def check_editions(publications, editions):
+    """Refuse an edition name that none of the publications asked for declares."""
+    declared = list(dict.fromkeys(name for pub in publications for name in pub.editions))
+    for edition in editions or ():
+        if edition not in declared:
+            raise UsageError(f'unknown edition "{edition}"',
+                             hint=f'these publications declare: {", ".join(declared)}')

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from babel.messages.pofile import unescape
 
 from .errors import CatalogError
+from .wording import counted
 
 KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[\s"]|$)\s*(.*)$')
 #: The escapes of a C string that msgfmt accepts.
@@ -118,7 +119,7 @@ def check_po_syntax(text, path, template=False):
             nplurals = int(found.group(1)) if found else None
         elif current.plural is not None and nplurals is not None and not template:
             if sorted(current.forms) != list(range(nplurals)):
-                _fail(f'{len(current.forms)} plural forms where the header says '
+                _fail(f'{counted(len(current.forms), "plural form")} where the header says '
                       f'nplurals={nplurals}', path, current.msgid_line,
                       hint=f'give msgstr[0] to msgstr[{nplurals - 1}], one per plural form')
 

@@ -5,7 +5,7 @@ Kept free of heavy imports: the command line plans a build with these alone.
 from dataclasses import dataclass
 from pathlib import Path
 
-from .choices import EDITIONS, FORMATS, LANGUAGES
+from .choices import FORMATS, LANGUAGES
 from .errors import UsageError
 
 
@@ -53,7 +53,7 @@ class BuildRequest:
     """What to build: the command line's choices."""
 
     languages: tuple = LANGUAGES
-    editions: tuple = EDITIONS
+    editions: tuple | None = None   # the publications' own edition names; None: all
     formats: tuple = FORMATS
     pdf_variant: str = 'accessible'
     strict: bool = False

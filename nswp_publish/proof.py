@@ -25,7 +25,7 @@ class ProofRow:
     translation_html: str
     status: str
     po_place: str          # "locales/fr/LC_MESSAGES/slug.po:123", or "" when not in the catalog
-    content_place: str     # "content/slug/findings.yaml:12"
+    content_place: str     # "content/slug/intro.yaml:12"
     problems: tuple        # check messages, for a failing row
 
 
@@ -45,9 +45,11 @@ def proof_rows(project, publication, language, edition):
     path = po_path(project.locales_dir, language, publication.domain)
     catalog = read_catalog(path, language, publication.domain)
     lookup = MessageCatalog(language, catalog, path)
+    # Only the report layout prints the lists of acronyms and works cited.
+    report = publication.editions[edition]['layout'] == 'report'
     tree = [publication.meta, publication.chapters, publication.footnotes,
-            publication.acronyms if edition == 'full' else [],
-            publication.publications if edition == 'full' else []]
+            publication.acronyms if report else [],
+            publication.publications if report else []]
     rows, seen = [], set()
     for message in content.iter_messages(tree, edition):
         if message.key in seen:

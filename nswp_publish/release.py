@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .catalog import SOURCE_LANGUAGE, po_path, read_catalog
 from .checks import check_catalog, msgfmt_problems
-from .choices import EDITIONS, FORMATS
+from .choices import FORMATS
 from .compare import compare_outputs
 from .errors import PublishError
 from .extract import catalog_bytes, is_current
@@ -179,7 +179,7 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
             chosen = [lang for lang in languages if by_language[lang].draft == draft]
             if not chosen:
                 continue
-            request = BuildRequest(languages=tuple(chosen), editions=EDITIONS, formats=FORMATS,
+            request = BuildRequest(languages=tuple(chosen), editions=None, formats=FORMATS,
                                    publications=(publication.slug,), draft=draft)
             todo, current, manifest = plan(project, request)
             built = build_jobs(project, request, todo, workers, progress) if todo else {}

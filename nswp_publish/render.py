@@ -6,6 +6,7 @@ end). Interface text in templates comes from the shared `messages` catalog,
 escaped here because Jinja's i18n extension would otherwise trust it as HTML.
 """
 import traceback
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -21,6 +22,8 @@ TEMPLATES = ROOT / 'templates'
 ASSETS = TEMPLATES / 'assets'
 STYLESHEET = ASSETS / 'report.css'
 CJK_LANGUAGES = ('zh', 'ja', 'ko')
+#: Stands for the page number in a translated page reference until CSS supplies it.
+PAGE_MARK = '\ue000'
 def _escaped(function):
     """Wrap a gettext function so a translation is data, never markup."""
     def wrapper(*args):
@@ -60,13 +63,28 @@ def in_edition(node, edition):
     return not node['editions'] or edition in node['editions']
 
 
-def linked_list(numbers, anchor_prefix, language):
-    """Numbers as a list in the language's own form ("1, 4 and 10"), each a link to its anchor."""
+@jinja2.pass_context
+def linked_list(context, ids):
+    """Cross-references as a list in the language's own form ("1, 4 and 10"): each the
+    number of its target, linked to it, in number order."""
+    targets = context['pub']['targets']
+    numbers = sorted((targets[target]['number'], target) for target in ids)
     tokens = [f'\x00{index}\x00' for index in range(len(numbers))]
-    text = str(escape(format_list(tokens, locale=language)))
-    for token, number in zip(tokens, numbers):
-        text = text.replace(token, f'<a href="#{anchor_prefix}{int(number)}">{int(number)}</a>')
+    text = str(escape(format_list(tokens, locale=context['lang'])))
+    for token, (number, target) in zip(tokens, numbers):
+        text = text.replace(token, f'<a href="#{escape(target)}">{int(number)}</a>')
     return Markup(text)
+
+
+def page_reference_css(label):
+    """A translated "(p. %(page)s)" as a CSS `content` value with the page of a link's
+    target in place of the placeholder: what a printed cross-reference ends with."""
+    before, _, after = str(Markup(label).unescape()).partition(PAGE_MARK)
+
+    def css_string(text):
+        return '"' + text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', ' ') + '"'
+    return Markup(f' {css_string(" " + before)} target-counter(attr(href), page) '
+                  f'{css_string(after)}')
 
 
 def find_blocks(tree, kind):
@@ -81,39 +99,73 @@ def find_blocks(tree, kind):
     return []
 
 
-def figures_and_tables(chapters, edition):
-    """[{'kind', 'anchor', 'caption'}] of the captioned figures and tables, in reading order.
+class _FigureLister(HTMLParser):
+    """Reads the captioned figures and tables (`<figure id=... class="figure|table ...">`
+    with a `<figcaption>`) out of rendered HTML, for a list of figures and tables.
 
-    The anchors are those the templates give these figures and tables.
+    The caption is copied without its message anchors and footnotes, which belong to the
+    figure itself.
     """
-    found = []
 
-    def walk(blocks):
-        for block in blocks or ():
-            if not in_edition(block, edition):
-                continue
-            kind = block['type']
-            if kind == 'figure':
-                found.append(('figure', f'figure-{block["figure"]}', block['caption']))
-            elif kind == 'participation':
-                found.extend([('figure', 'figure-participation', block['caption']),
-                              ('table', 'table-participation', block['table_caption']),
-                              ('table', 'table-interviews', block['groups_caption'])])
-            elif kind == 'regional_table':
-                found.append(('table', 'table-regional-support', block['caption']))
-            elif kind == 'crossref_table':
-                found.append(('table', 'table-cross-references', block['caption']))
-            elif kind == 'table' and block['id']:
-                found.append(('table', block['id'], block['caption']))
-            walk(block.get('blocks'))
+    SKIPPED = {'footnote', 'footnote-call', 'footnote-ref'}
 
-    for chapter in chapters:
-        if in_edition(chapter, edition):
-            walk(chapter['blocks'])
-            for finding in chapter['findings'] or ():
-                walk(finding['blocks'])
-    return [{'kind': kind, 'anchor': anchor, 'caption': caption}
-            for kind, anchor, caption in found]
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.found = []
+        self._figures = []         # open <figure>s: (kind, anchor), or None if not listed
+        self._caption = None       # parts of the caption being read
+        self._open = []            # inside the caption: 'keep', 'unwrap' or 'skip' per element
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = set((attrs.get('class') or '').split())
+        if self._caption is not None:
+            if 'skip' in self._open or self.SKIPPED & classes:
+                self._open.append('skip')
+            elif tag == 'span' and 'msg' in classes:
+                self._open.append('unwrap')
+            else:
+                self._open.append('keep')
+                kept = ''.join(f' {name}="{escape(value)}"' for name, value in attrs.items()
+                               if name != 'id' and value is not None)
+                self._caption.append(f'<{tag}{kept}>')
+        elif tag == 'figure':
+            kind = 'table' if 'table' in classes else 'figure' if 'figure' in classes else None
+            self._figures.append((kind, attrs['id']) if kind and attrs.get('id') else None)
+        elif tag == 'figcaption' and self._figures and self._figures[-1]:
+            self._caption, self._open = [], []
+
+    def handle_endtag(self, tag):
+        if self._caption is None:
+            if tag == 'figure' and self._figures:
+                self._figures.pop()
+        elif not self._open:
+            kind, anchor = self._figures[-1]
+            self.found.append({'kind': kind, 'anchor': anchor,
+                               'caption': Markup(''.join(self._caption).strip())})
+            self._figures[-1] = None       # one entry per figure
+            self._caption = None
+        elif self._open.pop() == 'keep':
+            self._caption.append(f'</{tag}>')
+
+    def handle_data(self, data):
+        if self._caption is not None and 'skip' not in self._open:
+            self._caption.append(str(escape(data)))
+
+    def handle_entityref(self, name):
+        if self._caption is not None and 'skip' not in self._open:
+            self._caption.append(f'&{name};')
+
+    def handle_charref(self, name):
+        self.handle_entityref(f'#{name}')
+
+
+def listed_figures(html):
+    """[{'kind': 'figure'|'table', 'anchor', 'caption'}] of the rendered chapters, in order."""
+    lister = _FigureLister()
+    lister.feed(str(html))
+    lister.close()
+    return lister.found
 
 
 def language_names(languages):
@@ -151,8 +203,15 @@ class Renderer:
         self.env.globals['fonts_for'] = fonts_for
         self.env.globals['linked_list'] = linked_list
         self.env.globals['find_blocks'] = find_blocks
+        self.env.globals['listed_figures'] = listed_figures
+        self.env.globals['page_reference_css'] = page_reference_css
+        self.env.globals['PAGE_MARK'] = PAGE_MARK
         self.env.tests['in_edition'] = in_edition
         self._stylesheet = None
+
+    def has_template(self, name):
+        """Whether `name` is in one of this renderer's template folders."""
+        return any((folder / name).is_file() for folder in self.template_dirs)
 
     @property
     def stylesheet(self):

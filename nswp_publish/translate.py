@@ -14,6 +14,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from . import markup
+from .collation import collated
 from .content import Message, Percent, YearMonth
 from .errors import CatalogError, ContentError, display_path
 from .pdf_structure import NOTE_ID_PREFIX
@@ -107,7 +108,8 @@ class Translator:
                                  for name, text in self.check(message, lookup))
         values = {name: self.value(value) for name, value in message.data.items()}
         try:
-            html = markup.render_html(lookup.text, values, self.footnote_reference)
+            html = markup.render_html(lookup.text, values, self.footnote_reference,
+                                      self.target_number)
             plain = markup.render_plain(lookup.text, values)
         except KeyError as error:
             error_class = ContentError if lookup.status == 'source' else CatalogError
@@ -117,6 +119,10 @@ class Translator:
                               ) from None
         return Text(html, plain, message, lookup.status, self.source_of(message, lookup),
                     self.places)
+
+    def target_number(self, target):
+        """The number of a cross-reference's target, if it is numbered."""
+        return (self.publication.targets.get(target) or {}).get('number')
 
     def footnote_reference(self, label):
         footnote = self.publication.footnotes[label]
@@ -160,9 +166,20 @@ class Translator:
             'date': _capitalise(self.value(self.publication.meta['date'])),
             'chapters': chapters,
             'footnotes': footnotes,
-            'acronyms': self.tree(self.publication.acronyms),
-            'publications': self.tree(self.publication.publications),
+            'acronyms': collated(self.tree(self.publication.acronyms), self.language,
+                                 key=lambda item: item['acronym'].plain),
+            'publications': self.bibliography(),
+            'targets': self.publication.targets,
         }
+
+    def bibliography(self):
+        """The works cited, by author then title in this language's collation, unless the
+        publication keeps its own order."""
+        works = self.tree(self.publication.publications)
+        if self.publication.meta['bibliography_order'] == 'as-listed':
+            return works
+        return collated(works, self.language,
+                        key=lambda work: f'{work["author"].plain}\x00{work["title"].plain}')
 
     def check(self, message, lookup):
         """What `build.py check` says of a translation in use (markup aside: an error here)."""

@@ -7,10 +7,10 @@ import os
 import re
 from typing import NamedTuple
 
-from .choices import EDITIONS, LANGUAGES
+from .choices import LANGUAGES
 from .catalog import (SOURCE_LANGUAGE, catalog_stats, po_path, pot_path, read_catalog,
                       translation_memory, update_catalog)
-from .errors import UsageError
+from .errors import UsageError, display_path
 from .output import write_atomic
 from .extract import (INTERFACE_DOMAIN, catalog_bytes, extract_publication, extract_templates,
                       write_if_changed)
@@ -27,10 +27,19 @@ class Domain(NamedTuple):
     publication: object = None
 
 
+def content_folders(project):
+    """Every publication folder of the project."""
+    from .content import find_publications
+    return find_publications(project.content_dir)
+
+
 def domains(project, slugs=None):
     """The shared interface domain and each publication's, extracted from their sources."""
+    # Interface text comes from the shared templates and every publication's own, whichever
+    # publications were asked for: one `messages` catalog serves them all.
     result = [Domain(INTERFACE_DOMAIN, [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE],
-                     extract_templates(project.templates_dir, project.root))]
+                     extract_templates([project.templates_dir, *content_folders(project)],
+                                       project.root))]
     for publication in project.publications(slugs):
         languages = [lang for lang in publication.languages if lang != SOURCE_LANGUAGE]
         result.append(Domain(publication.domain, languages,
@@ -82,15 +91,16 @@ def update_all(project, slugs=None, languages=None):
     return results
 
 
-WHERE = re.compile(r'(\w+) pp?\. ([\d, ]+?)(?=, [a-z]|$)')
+WHERE = re.compile(r'([a-z0-9-]+) pp?\. ([\d, ]+?)(?=, [a-z]|$)')
 
 
 class Placement:
     """Where each message of a publication landed in one language's built PDFs, read from
     their anchors (WeasyPrint writes a destination for every id)."""
 
-    def __init__(self, editions, pages, anchors):
+    def __init__(self, editions, pages, anchors, order=()):
         self.editions = editions      # the editions whose PDF exists
+        self.order = list(order)      # every edition the publication declares, in order
         self.pages = pages            # anchor key -> {edition: {page numbers}}
         self.anchors = anchors        # anchor key -> 'file.html#m-key-1'
 
@@ -98,7 +108,7 @@ class Placement:
     def read(cls, project, publication, language):
         from pypdf import PdfReader
         editions, pages, anchors = [], {}, {}
-        for edition in (edition for edition in EDITIONS if edition in publication.editions):
+        for edition in publication.editions:
             pdf = project.output_path(publication, language, edition, 'pdf')
             if not pdf.exists():
                 continue
@@ -111,17 +121,19 @@ class Placement:
                     page = reader.get_destination_page_number(destination) + 1
                     pages.setdefault(key, {}).setdefault(edition, set()).add(page)
                     anchors.setdefault(key, f'{html.name}#m-{key}-1')
-        return cls(editions, pages, anchors)
+        return cls(editions, pages, anchors, publication.editions)
 
     def comments(self, message_key, old_comments):
         """['Where: summary p. 4, full pp. 11, 12', 'Anchor: file#id'] for one message:
         the built editions' pages, and the old comment's pages of the editions not built."""
         from .translate import anchor_key
         key = anchor_key(*message_key)
-        where, anchor = {}, None
+        where, anchor, seen = {}, None, []
         for comment in old_comments:
             if comment.startswith('Where: '):
-                where = {edition: pages for edition, pages in WHERE.findall(comment[7:])
+                found = WHERE.findall(comment[7:])
+                seen = [edition for edition, _ in found]
+                where = {edition: pages for edition, pages in found
                          if edition not in self.editions}
             elif comment.startswith('Anchor: '):
                 anchor = comment[8:]
@@ -130,7 +142,9 @@ class Placement:
         if not where:
             return []
         anchor = self.anchors.get(key) or anchor
-        order = {edition: index for index, edition in enumerate(EDITIONS)}
+        # The publication's order of editions; else the order the comment had.
+        order = {edition: index
+                 for index, edition in enumerate(dict.fromkeys([*self.order, *seen]))}
         text = ', '.join(f'{edition} {"pp." if "," in pages else "p."} {pages}'
                          for edition, pages in sorted(where.items(),
                                                       key=lambda item: order.get(item[0], 9)))
@@ -151,35 +165,55 @@ def stats_all(project, slugs=None, languages=None):
             for domain, language, path in catalogs(project, found, languages)]
 
 
+#: The files `new` writes. Comments say what each line is for, placeholders are written as
+#: instructions ("Write your first paragraph here."), so a proof shows at once what is left
+#: to write; nothing is filled in from the title but the title.
 SKELETON_PUBLICATION = """\
-# {title}: publication metadata. The schema is in content/README.md.
-# English source text; translations live in locales/<lang>/LC_MESSAGES/{slug}.po
+# {comment_title}: the publication's details. content/README.md explains every key.
+# All text here is English; translators get it in locales/<lang>/LC_MESSAGES/{slug}.po
+# once you run: python3 build.py update --pub {slug}
+# The folder's name: keep it as it is.
 slug: {slug}
-title: "{title}"
-subtitle: "{title}"
-short_title: "{title}"
-label:
-  summary: Summary
-  full: Full report
+title: {title}
+# The running header of the inside pages: a few words. Replace the placeholder.
+short_title: "Short title here"
+# Optional, under the title on the cover: remove the "#" and write it.
+# subtitle: "Write the subtitle here"
 author: NSWP
 author_role: Global Network of Sex Work Projects
-date: "{month}"
-editions: [summary]
+# The month it is published: year-month.
+date: {month}
+# Its editions: each name becomes part of the file names (nswp-{slug}-summary-en.pdf).
+# To add a longer edition with contents and annexes, see "Editions" in content/README.md.
+# "label" is the word above the title on the cover.
+editions:
+  summary:
+    label: Summary
+    layout: short
+# The languages it is published in.
 languages: [en, fr, es, ru, zh]
+# The chapter files, in reading order: add a line for each new file.
 chapters:
   - introduction.yaml
 footnotes: footnotes.yaml
-acronyms: acronyms.yaml
-publications: publications.yaml
 """
 SKELETON_CHAPTER = """\
-# The first chapter of {title}. Each block is one of: p, heading, bullets, numbered, quote,
-# perspective, case_study, figure, table (see content/README.md); add chapters to
-# publication.yaml's "chapters" list.
+# The first chapter. Replace each placeholder text with your own, keeping the quotation
+# marks around it; add or remove lines as you need. Each line under "blocks:" is one
+# paragraph (p), sub-heading (heading), list (bullets, numbered), quote, box, table, image
+# or chart: content/README.md shows how each is written.
 chapter: introduction
-title: Introduction
+title: "Introduction"
 blocks:
-  - p: "{title}"
+  - p: "Write your first paragraph here."
+  - heading: "Write a sub-heading here, or remove this line"
+  - p: "Write the next paragraph here. **Bold words**, *italic words*, a link to [the NSWP website](https://www.nswp.org) and a footnote[^first-note] are written like this."
+"""
+SKELETON_FOOTNOTES = """\
+# Footnotes: a short name, then the note's text. A text cites one as [^short-name];
+# notes are numbered in the order they are first cited.
+footnotes:
+  first-note: "Write the footnote's text here."
 """
 
 
@@ -189,22 +223,28 @@ def new_publication(project, slug, title):
     Returns [(path, 'created' | status)] of every file written.
     """
     import datetime
+    import json
     from .content import SLUG
     if not SLUG.match(slug):
-        raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"')
+        raise UsageError(f'"{slug}" is not a valid slug: use lowercase words joined by "-"',
+                         hint='e.g. briefing-note-2027')
+    if slug == INTERFACE_DOMAIN:
+        # Its catalogs would be the shared interface catalogs, messages.po.
+        raise UsageError(f'"{slug}" is the name of the shared interface catalog: choose another '
+                         'slug')
     folder = project.content_dir / slug
     if folder.exists():
-        raise UsageError(f'{folder} already exists: choose another slug')
-    if not title.strip() or '"' in title or '\\' in title:
-        raise UsageError('--title must be plain text without double quotes')
+        raise UsageError(f'{display_path(folder)} already exists: choose another slug')
+    if not title.strip() or any(ord(character) < 32 for character in title):
+        raise UsageError('--title must be one line of text')
     month = datetime.date.today().strftime('%Y-%m')
     files = {
-        'publication.yaml': SKELETON_PUBLICATION.format(slug=slug, title=title, month=month),
-        'introduction.yaml': SKELETON_CHAPTER.format(title=title),
-        'footnotes.yaml': '# Footnotes: label -> text, cited in any text as [^label].\nfootnotes: {}\n',
-        'acronyms.yaml': '# Acronyms used in the text: acronym -> expansion.\nacronyms: {}\n',
-        'publications.yaml': '# Publications the text cites (see content/README.md).\n'
-                             'publications: []\n',
+        # A JSON string is a YAML double-quoted string: any title survives, quotes and all.
+        'publication.yaml': SKELETON_PUBLICATION.format(
+            slug=slug, title=json.dumps(title.strip(), ensure_ascii=False),
+            comment_title=title.strip(), month=month),
+        'introduction.yaml': SKELETON_CHAPTER,
+        'footnotes.yaml': SKELETON_FOOTNOTES,
     }
     created = []
     for name, text in files.items():
@@ -216,7 +256,9 @@ def new_publication(project, slug, title):
 def run_new(project, options, print_table):
     results = new_publication(project, options.slug, options.title)
     print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
-    print(f'Build it with: python3 build.py --pub {options.slug}')
+    folder = display_path(project.content_dir / options.slug)
+    print(f'Next: replace the placeholder text in {folder}/publication.yaml and '
+          f'{folder}/introduction.yaml, then build it: python3 build.py --pub {options.slug}')
     return 0
 
 
@@ -264,14 +306,13 @@ def run_check(project, options, print_table):
 
 def run_compare(project, options, print_table):
     """`check --outputs`: the built editions of every language against the English."""
-    from .choices import EDITIONS
     from .compare import compare_outputs
     failed = 0
     for publication in project.publications(options.publications):
         languages = [lang for lang in publication.languages
                      if lang != SOURCE_LANGUAGE and (not options.languages
                                                      or lang in options.languages)]
-        editions = [edition for edition in EDITIONS if edition in publication.editions]
+        editions = list(publication.editions)
         differences, pages = compare_outputs(project, publication, languages, editions)
         for difference in differences:
             print(difference)

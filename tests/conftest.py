@@ -105,11 +105,10 @@ def write_publication(folder, chapter, footnotes='footnotes: {}\n'):
         title: T
         subtitle: S
         short_title: T
-        label: {{summary: Summary, full: Full}}
         author: A
         author_role: R
         date: 2020-01
-        editions: [summary]
+        editions: {{summary: {{label: Summary}}}}
         languages: [en]
         chapters: [intro.yaml]
         footnotes: footnotes.yaml

@@ -42,6 +42,8 @@ BAD_ARGUMENTS = [
                                   'extract --help)'),
     # update
     (['update', '--lang', 'de'], "invalid choice: 'de'"),
+    (['update', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
+    (['stats', '--lang', 'en'], "invalid choice: 'en'; choose from: fr, es, ru, zh"),
     (['update', '--pub', 'nope'], 'unknown publication "nope"'),
     # stats
     (['stats', '--min'], 'argument --min: expected one argument'),
@@ -58,7 +60,6 @@ BAD_ARGUMENTS = [
     (['new', 'a-note'], 'the following arguments are required: --title'),
     (['new', 'A Note', '--title', 'T'], 'is not a valid slug'),
     (['new', 'a-note', '--title', ' '], 'the title cannot be empty'),
-    (['new', 'strategic-review-2010-15', '--title', 'T'], 'already exists'),
     # proof
     (['proof'], 'the following arguments are required: --lang (see: python3 build.py proof '
                 '--help)'),
@@ -94,6 +95,19 @@ def assert_one_line_error(result, fragment):
 @pytest.mark.parametrize('argv, fragment', BAD_ARGUMENTS, ids=' '.join)
 def test_bad_arguments_are_one_line(argv, fragment):
     assert_one_line_error(run_build_py(argv), fragment)
+
+
+@pytest.mark.parametrize('slug, fragment', [
+    ('brief', 'content/brief already exists: choose another slug'),
+    ('messages', '"messages" is the name of the shared interface catalog')])
+def test_new_refuses_a_slug_in_use(slug, fragment, project, monkeypatch, capsys):
+    # In a copy: a `new` that went ahead would overwrite the project's files.
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    before = {path: path.read_bytes() for path in project.root.rglob('*') if path.is_file()}
+    assert cli.main(['new', slug, '--title', 'A title']) == 1
+    error = capsys.readouterr().err
+    assert fragment in error and error.count('\n') == 1
+    assert {path: path.read_bytes() for path in project.root.rglob('*') if path.is_file()} == before
 
 
 @pytest.fixture
@@ -165,7 +179,7 @@ def test_editions_declared_as_names_with_settings(tmp_path):
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys):
     def broken(options):
-        raise ValueError('something no one foresaw')
+        raise ValueError('something no one\nforesaw')
     monkeypatch.setitem(cli.COMMAND_FUNCTIONS, 'stats', broken)
     assert cli.main(['stats']) == 1
     error = capsys.readouterr().err
@@ -186,9 +200,26 @@ def test_the_readme_examples_of_errors_are_what_the_tool_prints():
         assert result.returncode == 1 and result.stderr == error + '\n', (arguments, result.stderr)
 
 
+@pytest.mark.parametrize('argv, fragment', [
+    (['help'], 'Options of build (the default command)'),
+    (['help', 'proof'], 'usage: build.py proof'),
+    (['proof', '--help'], 'usage: build.py proof')])
+def test_help(argv, fragment):
+    result = run_build_py(argv)
+    assert result.returncode == 0 and fragment in result.stdout, result.stderr
+
+
 def test_nothing_to_build_says_what_there_is(project, monkeypatch, capsys):
     monkeypatch.setattr(cli, 'ROOT', project.root)
     assert cli.main(['--lang', 'zh', '--format', 'html']) == 1
     assert capsys.readouterr().err == (
         'error: nothing to build: no publication ships in the languages and editions asked for '
+        '(brief ships in en, fr (editions: summary))\n')
+
+
+def test_nothing_to_proof_says_what_there_is(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['proof', '--lang', 'zh']) == 1
+    assert capsys.readouterr().err == (
+        'error: nothing to proof: no publication ships in the languages and editions asked for '
         '(brief ships in en, fr (editions: summary))\n')

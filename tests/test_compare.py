@@ -25,7 +25,7 @@ def test_shipped_languages_match_the_english(built_html):
                                      ['summary', 'full'])
     assert [str(difference) for difference in differences] == []
     counts = structure(built_html.output_path(publication, 'en', 'full', 'html').read_text())
-    assert counts['findings'] == 12 and counts['recommendations'] == 9
+    assert counts['numbered sections'] == 12 and counts['boxes'] == 7
     assert counts['footnotes'] == 9 and counts['figures'] == 2 and counts['table rows'] > 20
 
 

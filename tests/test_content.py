@@ -17,13 +17,17 @@ blocks:
 def test_strategic_review_loads():
     publication = content.load_publication(ROOT / 'content' / SLUG)
     chapters = {chapter['chapter']: chapter for chapter in publication.chapters}
-    assert len(chapters['findings']['findings']) == 12
-    assert len(chapters['conclusions']['recommendations']) == 9
-    assert len(chapters['conclusions']['recommendations'][6]['questions']) == 6
+    findings = [block for block in chapters['findings']['blocks'] if block['type'] == 'section']
+    assert [finding['number'] for finding in findings] == list(range(1, 13))
+    assert findings[2]['id'] == 'finding-3' and publication.targets['finding-3']['number'] == 3
+    recommendations = [block for block in chapters['conclusions']['blocks']
+                       if block['type'] == 'template'][0]['items']
+    assert [item['id'] for item in recommendations] == [f'recommendation-{n}' for n in range(1, 10)]
+    assert len(recommendations[6]['questions']) == 6
     assert [note['number'] for note in publication.footnotes.values()] == list(range(1, 10))
     assert publication.meta['date'] == content.YearMonth(2015, 10)
     methods = chapters['introduction']['blocks']
-    data = [block for block in methods if block['type'] == 'methods'][0]['items'][0]['text'].data
+    data = [block for block in methods if block['type'] == 'template'][0]['items'][0]['text'].data
     assert data['organisations'] == 41 and data['countries'] == 28
     assert data['sex_worker_led'] == content.Percent(content.Decimal('0.74'))
 

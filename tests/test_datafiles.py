@@ -57,7 +57,7 @@ def error(tmp_path, text, name='data.csv', **kwargs):
 
 @pytest.mark.parametrize('text, expected', [
     ('region,members\nAfrica,12\nAsia,1,234\n', 'data.csv:3: row has 3 cells, the header has 2'),
-    ('region,members\nAfrica,12\nAsia\n', 'data.csv:3: row has 1 cells, the header has 2'),
+    ('region,members\nAfrica,12\nAsia\n', 'data.csv:3: row has 1 cell, the header has 2'),
     ('region,members\nAfrica,12\nAsia,"1,234"\n', 'data.csv:3: column "members": "1,234" is not a number'),
     ('region,members\nAfrica,12..5\nAsia,3\n', 'data.csv:2: column "members": "12..5" is not a number'),
     ('region,members\nAfrica,12\nAsia,many\n', 'data.csv:3: column "members": expected a number, found "many"'),

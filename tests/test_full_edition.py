@@ -52,29 +52,36 @@ def test_pdf_parts_and_links(built, language):
 
 
 def test_cross_references_are_consistent():
-    publication = content.load_publication(ROOT / 'content' / SLUG)
-    chapters = {chapter['chapter']: chapter for chapter in publication.chapters}
-    findings = chapters['findings']['findings']
-    recommendations = chapters['conclusions']['recommendations']
-    pairs = {(finding, number) for number, recommendation in enumerate(recommendations, 1)
-             for finding in recommendation['answers']}
-    assert pairs == {(index, number) for index, finding in enumerate(findings, 1)
-                     for number in finding['answered_by']}
-    assert [n for n, finding in enumerate(findings, 1) if not finding['answered_by']] == [1]
+    html = render('en', 'full', 'web')
+    answers = {(f'recommendation-{number}', f'finding-{finding}')
+               for number, block in enumerate(re.findall(
+                   r'<li id="recommendation-\d+">.*?</li>\s*(?=<li id="recommendation-|</ol>)',
+                   html, re.S), 1)
+               for finding in re.findall(r'href="#finding-(\d+)"', block.split('crossref')[-1])}
+    answered = {(f'recommendation-{number}', finding)
+                for finding, block in re.findall(
+                    r'<article class="section section-finding" id="(finding-\d+)">(.*?)</article>',
+                    html, re.S)
+                for number in re.findall(r'href="#recommendation-(\d+)"', block)}
+    assert answers and answers == answered
+    assert 'Answered by' not in html.split('id="finding-1"')[1].split('</article>')[0]
 
 
-def test_answers_out_of_range_is_an_error(tmp_path):
+def test_refs_to_an_unknown_id_is_an_error(tmp_path):
     folder = write_publication(tmp_path / 'brief', '''\
 chapter: c
 title: C
-blocks: []
-recommendations:
-  - text: "Do it"
-    answers: [3]
+blocks:
+  - template:
+      name: recommendations
+      counter: recommendation
+      items:
+        - text: "Do it"
+          refs: [finding-3]
 ''')
-    with pytest.raises(ContentError, match='answers finding 3, but there are 0 findings') as error:
+    with pytest.raises(ContentError, match='refs: "finding-3" is not the id of anything') as error:
         content.load_publication(folder)
-    assert error.value.line == 5
+    assert error.value.line == 9
 
 
 
@@ -87,7 +94,7 @@ def acronyms_in(text):
 
 def test_acronym_list_holds_every_acronym_of_the_text():
     publication = content.load_publication(ROOT / 'content' / SLUG)
-    listed = {item['acronym'] for item in publication.acronyms}
+    listed = {item['acronym'].text for item in publication.acronyms}
     found = set()
     for message in publication.messages():
         text = markup.render_plain(message.text, {name: '0' for name in message.data})

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from nswp_publish import content, markup
+from nswp_publish.render import find_blocks
 from nswp_publish.translate import format_value
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 
@@ -68,8 +69,8 @@ def test_en_summary_has_every_source_message(en_summary):
     notes = [note['text'] for note in publication.footnotes.values()]
     labels = [label for figure in figures(publication) for label in figure['labels']]
     # Recommendation headlines belong to the full edition's executive summary.
-    headlines = [r['headline'] for chapter in publication.chapters
-                 for r in chapter['recommendations'] or ()]
+    headlines = [item['headline'] for block in find_blocks(publication.chapters, 'template')
+                 if block['name'] == 'recommendations' for item in block['items']]
     missing = [message.text for message in content.iter_messages(publication.chapters, 'summary')
                if message not in labels + headlines and plain_english(message) not in body]
     missing += [message.text for message in notes if plain_english(message) not in small]

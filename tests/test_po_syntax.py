@@ -37,7 +37,7 @@ CASES = [
      'duplicate message'),
     ('too few plural forms', 'messages',
      lambda t: t.replace('msgstr[1] "%(num)s organisations (fr)"\n', '', 1),
-     'msgid "%(num)s organisation"', '1 plural forms where the header says nplurals=2'),
+     'msgid "%(num)s organisation"', '1 plural form where the header says nplurals=2'),
     ('too many plural forms', 'messages',
      lambda t: t.replace('msgstr[1] "%(num)s organisations (fr)"\n',
                          'msgstr[1] "%(num)s organisations (fr)"\nmsgstr[2] "x"\n', 1),
