@@ -39,6 +39,7 @@ def read_catalog(path, language=None, domain=None):
         hint = (f'run: python3 build.py update --lang {language}' if language
                 else 'run: python3 build.py extract')
         raise CatalogError('catalog is missing', path, hint=hint) from None
+    data = data.removeprefix(b'\xef\xbb\xbf')       # a byte-order mark, as some editors save
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as error:
@@ -144,6 +145,57 @@ def gnu_translations(catalog, domain):
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain)
+
+
+class InterfaceTranslations:
+    """The interface text of one language as Jinja's i18n extension calls it, noting each
+    message it had to show in English (untranslated, fuzzy or missing), for the build's
+    warnings: the language, the `.po` file and line, the template line."""
+
+    def __init__(self, language, catalog=None, path=None, domain='messages'):
+        self.language = language
+        self.catalog = catalog
+        self.path = path
+        self.translations = gnu_translations(catalog, domain)
+        self.missed = {}            # (msgctxt, msgid) -> warning, in the order met
+
+    def gettext(self, message):
+        self._note(None, message)
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular, plural, count):
+        self._note(None, singular)
+        return self.translations.ngettext(singular, plural, count)
+
+    def pgettext(self, context, message):
+        self._note(context, message)
+        return self.translations.pgettext(context, message)
+
+    def npgettext(self, context, singular, plural, count):
+        self._note(context, singular)
+        return self.translations.npgettext(context, singular, plural, count)
+
+    def _note(self, context, msgid):
+        if self.catalog is None or (context, msgid) in self.missed:
+            return
+        entry = self.catalog.get(msgid, context=context)
+        if entry is not None and not entry.fuzzy and is_translated(entry):
+            return
+        from .errors import display_path
+        shown = display_path(self.path)
+        short = msgid if len(msgid) <= 50 else msgid[:49] + '…'
+        if entry is None:
+            self.missed[context, msgid] = (
+                f'{self.language}: {shown}: interface text not in the catalog, shown in English: '
+                f'"{short}" (the catalog is outdated: run `python3 build.py update`)')
+            return
+        where = ', '.join(f'{path}:{line}' for path, line in entry.locations[:1])
+        state = 'fuzzy' if entry.fuzzy else 'untranslated'
+        todo = ('review the translation and remove its fuzzy flag' if entry.fuzzy
+                else 'translate it')
+        self.missed[context, msgid] = (
+            f'{self.language}: {shown}:{entry.lineno}: {state} interface text shown in English: '
+            f'"{short}" ({where + "; " if where else ""}{todo})')
 
 
 def update_catalog(template, path, language, comments=None, memory=None):

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import markup
 from .catalog import read_catalog
@@ -168,11 +169,50 @@ def msgfmt_problems(path, required=False):
     return problems
 
 
+#: translate-toolkit's pofilter checks that must find nothing in a catalog fit to release.
+POFILTER_CHECKS = ('variables', 'xmltags', 'urls', 'emails', 'numbers', 'printf',
+                   'pythonbraceformat')
+
+
+def pofilter_problems(path, language, required=False):
+    """What translate-toolkit's pofilter says of one catalog, with POFILTER_CHECKS; a
+    translator comment "# ignore-<check>: why" on an entry explains a case away.
+
+    translate-toolkit is a test dependency (the bootstrap installs it in .venv); without
+    it this is no problem, unless `required` (for `release`).
+    """
+    shown = os.path.relpath(path)
+    try:
+        from translate.filters import checks as toolkit
+        from translate.storage import po as toolkit_po
+    except ImportError:
+        return [Problem(shown, 1, 'pofilter', 'translate-toolkit is not installed '
+                        '(run: .venv/bin/pip install -e ".[test]")')] if required else []
+    catalog = read_catalog(path, language, Path(path).stem)    # lines and comments, strictly
+    checker = toolkit.StandardChecker(
+        # pofilter's own configuration, as its command line runs it. (Its `variables` check
+        # told about {name} reports reordered placeholders as added: `pythonbraceformat`
+        # compares them right, beside msgfmt's python-brace-format and our `markup`.)
+        checkerconfig=toolkit.CheckerConfig(targetlanguage=language),
+        limitfilters=list(POFILTER_CHECKS))
+    problems = []
+    for unit in toolkit_po.pofile.parsefile(str(path)).units:
+        if unit.isheader() or unit.isobsolete() or unit.isfuzzy() or not unit.istranslated():
+            continue
+        entry = catalog.get(str(unit.source), context=unit.getcontext() or None)
+        for name, message in checker.run_filters(unit).items():
+            if entry is None or not silenced(entry, name):
+                problems.append(Problem(shown, entry.lineno if entry else 1, f'pofilter-{name}',
+                                        str(message)))
+    return problems
+
+
 def check_all(project, slugs=None, languages=None):
     """Check every catalog of the chosen publications and languages (and the shared one):
-    our checks, then GNU msgfmt's where it is installed."""
+    our checks, then GNU msgfmt's and pofilter's where they are installed."""
     from .workflow import catalogs, domains
     return [problem
             for domain, language, path in catalogs(project, domains(project, slugs), languages)
             if path.exists()
-            for problem in [*check_catalog(path, language, domain.name), *msgfmt_problems(path)]]
+            for problem in [*check_catalog(path, language, domain.name), *msgfmt_problems(path),
+                            *pofilter_problems(path, language)]]

@@ -8,7 +8,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import SOURCE_LANGUAGE, MessageCatalog, gnu_translations, po_path, read_catalog
+from .catalog import (SOURCE_LANGUAGE, InterfaceTranslations, MessageCatalog, po_path,
+                      read_catalog)
 from .compare import visible_text
 from .content import iter_blocks
 from .errors import CatalogError, ContentError, PublishError, UsageError, display_path
@@ -43,9 +44,10 @@ class Result:
 def interface_catalog(project, language):
     """The shared interface translations (template text) of one language."""
     if language == SOURCE_LANGUAGE:
-        return gnu_translations(None, INTERFACE_DOMAIN)
+        return InterfaceTranslations(language, domain=INTERFACE_DOMAIN)
     path = po_path(project.locales_dir, language, INTERFACE_DOMAIN)
-    return gnu_translations(read_catalog(path, language, INTERFACE_DOMAIN), INTERFACE_DOMAIN)
+    return InterfaceTranslations(language, read_catalog(path, language, INTERFACE_DOMAIN), path,
+                                 INTERFACE_DOMAIN)
 
 
 def publication_date(publication):
@@ -113,11 +115,7 @@ class Builder:
         # Every medium meets the same messages: report the fallbacks once.
         warnings = next(iter(translators.values())).fallback_warnings() if translators else []
         if strict and warnings:
-            # Each warning names its own file and line: list them all, one per line.
-            raise CatalogError(
-                f'--strict: {counted(len(warnings), "translation warning")} in {language} '
-                f'(untranslated or fuzzy messages, and problems `check` finds); fix them, or '
-                f'build without --strict:\n' + '\n'.join(f'  {warning}' for warning in warnings))
+            raise strict_error(warnings, language)
         if self.log_warnings:
             # Each medium meets the same messages: say each once per build.
             for warning in warnings:
@@ -186,7 +184,11 @@ class Builder:
                                 interface, request.draft)
         if fmt == 'pdf':
             check_glyphs(documents[medium], html, language, edition)
-        return html, warnings
+        # Interface text (templates) shown in English is known once rendered.
+        interface_warnings = tuple(interface.missed.values())
+        if request.strict and interface_warnings:
+            raise strict_error(interface_warnings, language)
+        return html, (*warnings, *interface_warnings)
 
     def write_output(self, path, fmt, html, request, source=None):
         """Write one output file from its HTML: laid out as a PDF, or as it is."""
@@ -202,6 +204,14 @@ class Builder:
             self._translations[key] = self.translate(publication, language, (medium,),
                                                      request.strict)
         return self._translations[key]
+
+
+def strict_error(warnings, language):
+    """--strict: each warning names its own file and line, so list them all, one per line."""
+    return CatalogError(
+        f'--strict: {counted(len(warnings), "translation warning")} in {language} '
+        f'(untranslated or fuzzy messages, and problems `check` finds); fix them, or '
+        f'build without --strict:\n' + '\n'.join(f'  {warning}' for warning in warnings))
 
 
 def check_block_templates(publication, renderer):

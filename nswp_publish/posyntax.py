@@ -123,7 +123,7 @@ def check_po_syntax(text, path, template=False):
                       f'nplurals={nplurals}', path, current.msgid_line,
                       hint=f'give msgstr[0] to msgstr[{nplurals - 1}], one per plural form')
 
-    lines = text.split('\n')
+    lines = text.removeprefix('\ufeff').split('\n')      # a byte-order mark is allowed
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         obsolete = line.startswith('#~')

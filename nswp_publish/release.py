@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 
 from .catalog import SOURCE_LANGUAGE, po_path, read_catalog
-from .checks import check_catalog, msgfmt_problems
+from .checks import check_catalog, msgfmt_problems, pofilter_problems
 from .choices import FORMATS
 from .compare import compare_outputs
 from .errors import PublishError
@@ -158,11 +158,13 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
             report.record('extracted', check_extracted(project, publication, templates_by_domain,
                                                        language))
             report.record('leaks', [] if language == SOURCE_LANGUAGE else leaks)
-            # GNU msgfmt is required here: a catalog Poedit refuses is not fit to release.
+            # GNU msgfmt and pofilter are required here: a catalog Poedit refuses, or whose
+            # placeholders, tags, links or numbers pofilter questions, is not fit to release.
             report.record('check', [] if language == SOURCE_LANGUAGE else [
                 problem for _, path in _catalogs(project, publication, language)
                 for problem in [*check_catalog(path, language, path.stem),
-                                *msgfmt_problems(path, required=True)]
+                                *msgfmt_problems(path, required=True),
+                                *pofilter_problems(path, language, required=True)]
                 if problem.severity == 'error'])
             glyphs = []
             try:

@@ -18,6 +18,19 @@ FRENCH = {
     'NSWP website.': 'Site du NSWP.'}
 
 
+def translate_interface(project, language, leave_out=()):
+    """Stand-in translations of the shared interface catalog, but for `leave_out`."""
+    from nswp_publish.extract import catalog_bytes
+    path = po_path(project.locales_dir, language, 'messages')
+    catalog = read_catalog(path, language, 'messages')
+    for message in catalog:
+        if message.id and message.id not in leave_out:
+            message.string = (tuple(f'{form} ({language})' for form in message.id)
+                              if isinstance(message.id, tuple) else f'{message.id} ({language})')
+    path.write_bytes(catalog_bytes(catalog))
+    return path
+
+
 def build(project, strict=False, languages=('fr',)):
     return Builder(project).build(BuildRequest(languages=languages, formats=('html',),
                                                strict=strict))
@@ -30,6 +43,7 @@ def add_paragraph(project, text):
 
 
 def test_a_changed_number_is_a_warning_with_language_po_line_and_content_line(project):
+    translate_interface(project, 'fr')
     content_line = add_paragraph(project, 'In 2015, 186 people took part.')
     update_all(project)
     path = set_translations(project, 'fr', 'brief', {
@@ -50,6 +64,7 @@ def test_a_changed_number_is_a_warning_with_language_po_line_and_content_line(pr
 
 
 def test_a_translator_comment_explains_a_difference_away(project):
+    translate_interface(project, 'fr')
     add_paragraph(project, 'In 2015, 186 people took part.')
     update_all(project)
     path = set_translations(project, 'fr', 'brief', {
@@ -62,6 +77,7 @@ def test_a_translator_comment_explains_a_difference_away(project):
 
 
 def test_whitespace_and_unsafe_links_are_warnings_too(project):
+    translate_interface(project, 'fr')
     set_translations(project, 'fr', 'brief', {**FRENCH, 'Introduction': 'Introduction  générale'})
     [result] = build(project)
     assert [re.search(r'\[(\w+)\]', w).group(1) for w in result.warnings] == ['whitespace']
@@ -71,10 +87,14 @@ def test_each_language_gets_its_own_warnings(project, capture_logs):
     publication = project.content_dir / 'brief' / 'publication.yaml'
     publication.write_text(publication.read_text().replace('[en, fr]', '[en, fr, es]'))
     update_all(project)
+    for language in ('fr', 'es'):
+        translate_interface(project, language)
     results = build(project, languages=('fr', 'es'))
     by_language = {result.language: result.warnings for result in results}
-    entries = len(FRENCH) + 1            # the sentence has a twin in another msgctxt
-    assert len(by_language['fr']) == len(by_language['es']) == entries
+    entries = len(by_language['es'])
+    # One warning per catalog entry (the sentence and its msgctxt twin are two), per language.
+    assert entries == len(by_language['fr']) >= 8
+    assert len({re.search(r'brief\.po:(\d+): ', w).group(1) for w in by_language['es']}) == entries
     assert all(w.startswith('es: ') and 'locales/es/LC_MESSAGES/brief.po:' in w
                and 'untranslated message shown in English' in w and '; translate it)' in w
                for w in by_language['es'])
@@ -84,6 +104,7 @@ def test_each_language_gets_its_own_warnings(project, capture_logs):
 
 
 def test_an_outdated_catalog_says_to_run_update(project):
+    translate_interface(project, 'fr')
     set_translations(project, 'fr', 'brief', FRENCH)
     add_paragraph(project, 'A paragraph written after the last update.')
     [result] = build(project)
@@ -97,6 +118,7 @@ def test_an_outdated_catalog_says_to_run_update(project):
 
 
 def test_a_fuzzy_message_says_what_to_do(project):
+    translate_interface(project, 'fr')
     set_translations(project, 'fr', 'brief', FRENCH)
     chapter = project.content_dir / 'brief' / 'intro.yaml'
     chapter.write_text(chapter.read_text().replace('See the [website]', 'Visit the [website]'))
@@ -104,3 +126,18 @@ def test_a_fuzzy_message_says_what_to_do(project):
     [warning] = build(project)[0].warnings
     assert 'fuzzy message shown in English' in warning
     assert 'review the translation and remove its fuzzy flag' in warning
+
+
+def test_interface_text_shown_in_english_is_a_warning_too(project):
+    """`messages.po` (template text such as "Contents"): its file and line, the template line."""
+    set_translations(project, 'fr', 'brief', FRENCH)
+    path = translate_interface(project, 'fr', leave_out={'Contents'})
+    entry = read_catalog(path, 'fr', 'messages').get('Contents')
+    [result] = build(project)
+    assert result.status == 'written'
+    [warning] = result.warnings
+    assert re.fullmatch(rf'fr: \S*locales/fr/LC_MESSAGES/messages\.po:{entry.lineno}: untranslated '
+                        rf'interface text shown in English: "Contents" \(templates/\S+\.html:\d+; '
+                        rf'translate it\)', warning), warning
+    [strict] = build(project, strict=True)
+    assert strict.status == 'failed' and strict.error.splitlines()[1].strip() == warning

@@ -62,7 +62,12 @@ def translated_project(project):
         if isinstance(message.id, tuple):
             message.string = tuple(f'{form} (fr)' for form in message.id)
     from nswp_publish.extract import catalog_bytes
-    path.write_bytes(catalog_bytes(catalog))
+    text = catalog_bytes(catalog).decode()
+    if 'msgid_plural' not in text:        # a plural message, as a publication's template has
+        text += ('\n#, python-format\nmsgid "%(num)s organisation"\n'
+                 'msgid_plural "%(num)s organisations"\n'
+                 'msgstr[0] "%(num)s organisation (fr)"\nmsgstr[1] "%(num)s organisations (fr)"\n')
+    path.write_text(text)
     return project
 
 
@@ -117,3 +122,10 @@ def test_escapes_msgfmt_accepts_are_accepted(project):
     path = po_path(project.locales_dir, 'fr', 'brief')
     path.write_text(path.read_text().replace('msgstr "Intro"', 'msgstr "In\\"tro\\\\ \\t"\n"duction"'))
     assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'In"tro\\ \tduction'
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_accepted(project):
+    translated_project(project)
+    path = po_path(project.locales_dir, 'fr', 'brief')
+    path.write_bytes(b'\xef\xbb\xbf' + path.read_bytes().replace(b'\n', b'\r\n'))
+    assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'Intro'
