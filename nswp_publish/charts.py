@@ -58,6 +58,7 @@ class Chart:
     width: int
     height: int
     table: dict        # {'header': [str], 'rows': [[str]], 'numeric': [bool]}
+    ident: str         # the id prefix of its elements, unique in the page
 
 
 def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
@@ -83,7 +84,7 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
     else:
         _columns(drawing, kind, categories, series, numbers, unit)
     table = _table(kind, categories, series, numbers, category_label)
-    return Chart(drawing.markup(), WIDTH, drawing.height, table)
+    return Chart(drawing.markup(), WIDTH, drawing.height, table, ident)
 
 
 def check_data(kind, categories, series, where):
@@ -310,9 +311,7 @@ def _value_range(series, stacked=False):
 
 def _columns(drawing, kind, categories, series, numbers, unit):
     """Vertical bars (grouped or stacked) or lines over categories."""
-    top = 6
-    if len(series) > 1:
-        top = drawing.legend(top, [item.label for item in series])
+    top = drawing.legend(6, [item.label for item in series])   # the series' names, as text
     low, high = _value_range(series, stacked=kind == 'stacked')
     ticks = _ticks(low, high)
     tick_labels = [numbers.tick(tick) for tick in ticks]
@@ -398,9 +397,7 @@ def _columns(drawing, kind, categories, series, numbers, unit):
 
 def _hbar(drawing, categories, series, numbers, unit):
     """Horizontal bars: long category labels read on the left, values after each bar."""
-    top = 6
-    if len(series) > 1:
-        top = drawing.legend(top, [item.label for item in series])
+    top = drawing.legend(6, [item.label for item in series])   # the series' names, as text
     low, high = _value_range(series)
     ticks = _ticks(low, high)
     tick_labels = [numbers.tick(tick) for tick in ticks]

@@ -228,6 +228,7 @@ def main(argv=None):
 def run_build(options):
     from .incremental import plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
+    selection.check_output(project)
     selection.check_publications(project, options.publications)
     selection.check_editions(
         options.editions, selection.declared_editions(project, options.publications))

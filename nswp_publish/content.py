@@ -91,6 +91,7 @@ class Publication:
     acronyms: list        # [{'acronym': Message, 'expansion': Message}], in file order
     publications: list    # [{'id', 'title', 'author', 'year'}]
     targets: dict = field(default_factory=dict)   # id -> {'number', 'counter', 'path', 'line'}
+    glossary: list = field(default_factory=list)  # [{'term': Message, 'definition': Message}]
 
     @property
     def domain(self):
@@ -112,7 +113,7 @@ class Publication:
     def messages(self):
         """Every message, in reading order: metadata, chapters, then back matter."""
         return list(iter_messages([self.meta, self.chapters, self.footnotes,
-                                   self.acronyms, self.publications]))
+                                   self.acronyms, self.glossary, self.publications]))
 
     @property
     def stylesheet(self):
@@ -153,6 +154,9 @@ CELL = 'cell'
 DATA = 'data'
 #: The id of something a cross-reference may point at.
 IDENT = 'ident'
+#: true or false; one name or a list of names (read as a list); a chart's `data`: the name
+#: of a CSV file in the folder or inline rows `[{column: cell}]` (see `media`).
+BOOL, NAMES, ROWS = 'bool', 'names', 'rows'
 
 BLOCK_TYPES = {
     'p': TEXT,
@@ -166,7 +170,14 @@ BLOCK_TYPES = {
     'section': {'counter': NAME, 'title': TEXT, '?blocks': BLOCKS},
     # A figure drawn by a template of the publication (templates/figures/<template>.html).
     'figure': {'template': NAME, 'caption': TEXT, '?labels': [TEXT]},
-    'table': {'caption': TEXT, 'header': [TEXT], 'rows': [[CELL]]},
+    # Inline (header and rows) or from a CSV file in the folder (data); see `media`.
+    'table': {'caption': TEXT, '?header': [TEXT], '?rows': [[CELL]], '?data': NAME},
+    # A PNG, JPEG or SVG file of the folder; alt text required unless decorative.
+    'image': {'src': NAME, '?alt': TEXT, '?caption': TEXT, '?credit': TEXT, '?width': NAME,
+              '?decorative': BOOL},
+    # A chart drawn from data (`type` is kept as the node's `chart`: `type` names the block).
+    'chart': {'type': NAME, 'data': ROWS, 'x': NAME, 'y': NAMES, '?series': {'*': TEXT},
+              'caption': TEXT, '?unit': TEXT},
     # Anything else a publication draws with its own template (templates/blocks/<name>.html).
     'template': DATA,
 }
@@ -182,16 +193,21 @@ FILE_SCHEMAS = {
         'date': YEAR_MONTH_SPEC, '?keywords': [TEXT],
         'editions': {'*': {'label': TEXT, '?layout': NAME, '?chapters': [NAME]}},
         'languages': [NAME], 'chapters': [NAME], '?footnotes': NAME, '?acronyms': NAME,
+        '?glossary': NAME,
         '?publications': NAME, '?output_name': NAME,
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
         '?stylesheet': NAME, '?templates': NAME, '?bibliography_order': NAME,
         '?box_labels': {'*': TEXT},
+        '?logo': {'src': NAME, 'alt': TEXT},
+        '?funders': {'?acknowledgement': TEXT, 'names': [{'name': TEXT, '?logo': NAME}]},
+        '?cover': {'?colour': NAME, '?image': NAME},
     },
     'chapter': {
         'chapter': NAME, 'title': TEXT, '?editions': [NAME], '?part': NAME, 'blocks': BLOCKS,
     },
     'footnotes': {'footnotes': {'*': TEXT}},
     'acronyms': {'acronyms': {'*': TEXT}},
+    'glossary': {'glossary': {'*': TEXT}},
     'publications': {'publications': [
         {'id': NAME, 'title': TEXT, 'author': TEXT, 'year': INT}]},
 }
@@ -199,6 +215,8 @@ FILE_SCHEMAS = {
 TEXT_KEYS = {'text', 'context', 'note', 'data'}
 #: The msgctxt of an acronym in the list of acronyms.
 ACRONYM_CONTEXT = 'acronym'
+#: The msgctxt of a term of the glossary.
+GLOSSARY_CONTEXT = 'glossary term'
 #: Keys the loader sets on every block node.
 RESERVED_KEYS = {'type', 'id', 'editions', 'line', 'path', 'key_lines', 'number'}
 
@@ -225,6 +243,28 @@ class _Reader:
                     isinstance(value, str) and value.endswith('%')):
                 return self.datum(value, where, line)
             return self.text(value, where, line)
+        if spec == BOOL:
+            if not isinstance(value, bool):
+                self.fail(f'{where}: expected true or false, got {_describe(value)}', value,
+                          parent_line=line)
+            return value
+        if spec == NAMES:
+            return self.read([NAME] if isinstance(value, list) else NAME, value, where, line)
+        if spec == ROWS:
+            if isinstance(value, str):
+                return self.read(NAME, value, where, line)
+            if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+                self.fail(f'{where}: expected a CSV file name or a list of rows '
+                          f'({{column: value, ...}}), got {_describe(value)}', value,
+                          parent_line=line)
+            rows = []
+            for i, row in enumerate(value):
+                cells = LineDict({str(key): self.read(CELL, cell, f'{where}[{i + 1}].{key}',
+                                                      row.line_of(key))
+                                  for key, cell in row.items()})
+                cells.line = line_of(row, line)
+                rows.append(cells)
+            return rows
         if spec == INT:
             if not isinstance(value, int) or isinstance(value, bool):
                 self.fail(f'{where}: expected a whole number, got {_describe(value)}', value,
@@ -309,13 +349,18 @@ class _Reader:
         node = {'type': kind, 'id': block_id, 'editions': editions,
                 'line': value.line_of(kind), 'path': self.path,
                 'key_lines': dict(getattr(value[kind], 'key_lines', {}))}
+        if kind == 'chart':
+            content['chart'] = content.pop('type')
         if spec == TEXT:
             node['text'] = content
         elif isinstance(spec, list):
             node['items'] = content
         else:
             node.update(content)
-        if kind == 'table':
+        if kind in ('table', 'image', 'chart'):
+            from . import media
+            getattr(media, f'check_{kind}')(node, self.path, node['line'])
+        if kind == 'table' and node['data'] is None:
             self.check_table_shape(node, value[kind], where)
         return node
 
@@ -437,6 +482,7 @@ def file_role(tree):
     if isinstance(tree, dict):
         for role, key in (('publication', 'slug'), ('chapter', 'chapter'),
                           ('footnotes', 'footnotes'), ('acronyms', 'acronyms'),
+                          ('glossary', 'glossary'),
                           ('publications', 'publications')):
             if key in tree:
                 return role
@@ -455,7 +501,7 @@ def build_tree(raw, path, expected_role=None):
     if role is None:
         raise ContentError(
             'not a content file: expected a top-level "slug", "chapter", "footnotes", '
-            '"acronyms" or "publications" key', path, line_of(raw, 1),
+            '"acronyms", "glossary" or "publications" key', path, line_of(raw, 1),
             hint='see content/README.md')
     if expected_role and role != expected_role:
         raise ContentError(f'expected a {expected_role} file, found a {role} file', path, 1)
@@ -468,6 +514,12 @@ def build_tree(raw, path, expected_role=None):
                                 'form this language uses.'),
              'expansion': expansion}
             for key, expansion in tree['acronyms'].items()]
+    if role == 'glossary':
+        tree['glossary'] = [
+            {'term': Message(key, path, raw['glossary'].line_of(key), GLOSSARY_CONTEXT,
+                             'A term of the glossary, as this language writes it.'),
+             'definition': definition}
+            for key, definition in tree['glossary'].items()]
     if role == 'publication':
         tree['key_lines'] = raw.key_lines
     return role, tree
@@ -527,16 +579,21 @@ def load_publication(folder):
     footnote_texts = footnotes_file['footnotes'] if footnotes_file else {}
     acronyms_file = part(meta['acronyms'], 'acronyms', 'acronyms')
     acronyms = acronyms_file['acronyms'] if acronyms_file else []
+    glossary_file = part(meta['glossary'], 'glossary', 'glossary')
+    glossary = glossary_file['glossary'] if glossary_file else []
     publications_file = part(meta['publications'], 'publications', 'publications')
     publications = publications_file['publications'] if publications_file else []
     footnotes = _number_footnotes(chapters, footnote_texts,
                                   folder / (meta['footnotes'] or 'footnotes.yaml'))
     _check_unique_chapters(chapters)
     _check_chapter_options(chapters, meta)
+    from . import media          # images and CSV files: checked once all the text is read
+    media.attach_publication(folder, meta, meta_path, key_lines)
+    media.attach(folder, meta['languages'], [meta['back_page'], chapters])
     targets = _number_and_index(chapters, meta)
     _check_references([meta, chapters, footnote_texts], targets)
     return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications,
-                       targets)
+                       targets, glossary)
 
 
 def _check_editions(meta, folder, meta_path, key_lines):

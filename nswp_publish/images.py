@@ -100,7 +100,8 @@ def load_image(path, folder, where=(None, None), what='image'):
     """
     path = Path(path)
     stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size, str(Path(folder).resolve()), what)
+    # `what` only words an error, and errors are not kept: one entry per file.
+    key = (str(path), stat.st_mtime_ns, stat.st_size, str(Path(folder).resolve()))
     if key not in _cache:
         _cache[key] = _check(path, Path(folder).resolve(), stat.st_size, where, what)
     return _cache[key]

@@ -14,6 +14,7 @@ SVG and data table of a chart from its translated labels; `web_files` lists the 
 copies the build writes beside an HTML file.
 """
 import os
+import re
 from decimal import Decimal
 
 from jinja2 import pass_context
@@ -28,9 +29,15 @@ IMAGE_WIDTHS = ('full', 'half', 'margin')
 WEB_FOLDER = 'images'
 
 
+#: A cover colour: written into the page's style, so nothing but a hex colour.
+COLOUR = re.compile(r'#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\Z')
+
+
 def _line(node, key, default):
+    """The line of a block's field: a message knows its own; the loader keeps the others'."""
     value = node.get(key)
-    return getattr(value, 'line', None) or default
+    return (getattr(value, 'line', None) or (node.get('key_lines') or {}).get(key)
+            or default)
 
 
 # -- loading ------------------------------------------------------------------
@@ -84,14 +91,44 @@ def attach(folder, languages, tree):
         kind = node.get('type')
         path, line = node.get('path'), node.get('line')
         if kind == 'image':
-            node['files'] = image_files(folder, node['src'], languages, (path, line))
+            node['files'] = image_files(folder, node['src'], languages,
+                                        (path, _line(node, 'src', line)))
         elif kind == 'table' and node.get('data') is not None:
-            table = datafiles.read_csv(folder, node['data'], (path, line))
+            table = datafiles.read_csv(folder, node['data'], (path, _line(node, 'data', line)))
             node['header'] = table.header
             node['rows'] = [[row.cells[column] for column in table.columns]
                             for row in table.rows]
         elif kind == 'chart':
             _attach_chart(folder, node, path, line)
+
+
+def attach_publication(folder, meta, meta_path, key_lines):
+    """The publication's own pictures: logo (cover and back page), funders' logos, cover."""
+    languages = meta['languages']
+    logo = meta.get('logo')
+    if logo:
+        where = (meta_path, key_lines.get('logo'))
+        if not logo['alt'].text.strip():
+            raise ContentError('logo: alt text is empty', meta_path, logo['alt'].line,
+                               hint="give the organisation's name as it reads on the logo")
+        logo['files'] = image_files(folder, logo['src'], languages, where, 'logo')
+    funders = meta.get('funders')
+    for funder in (funders or {}).get('names') or ():
+        if funder.get('logo'):
+            where = (meta_path, funder['name'].line)
+            funder['logo'] = {'src': funder['logo'], 'alt': funder['name'],
+                              'files': image_files(folder, funder['logo'], languages, where,
+                                                   'funder logo')}
+    cover = meta.get('cover')
+    if cover:
+        where = (meta_path, key_lines.get('cover'))
+        if cover.get('colour') and not COLOUR.match(cover['colour']):
+            raise ContentError(f'cover: colour "{cover["colour"]}" is not a colour', *where,
+                               hint='write it as #rrggbb, e.g. "#7a1f3d" (in quotes)')
+        if cover.get('image'):
+            cover['image'] = {'src': cover['image'],
+                              'files': image_files(folder, cover['image'], languages, where,
+                                                   'cover image')}
 
 
 def image_files(folder, src, languages, where, what='image'):
@@ -113,17 +150,18 @@ def _nodes(tree):
 def _attach_chart(folder, node, path, line):
     data = node['data']
     if isinstance(data, str):
-        table = datafiles.read_csv(folder, data, (path, line))
+        table = datafiles.read_csv(folder, data, (path, _line(node, 'data', line)))
     else:
-        table = inline_table(data, path, line)
-    x_line = _line(node, 'x', line)
+        table = inline_table(data, path, _line(node, 'data', line))
+        node['data'] = None        # its messages now live in the categories and labels
     y = node['y'] if isinstance(node['y'], list) else [node['y']]
-    table.check_columns([node['x']], (path, node.get('x_line') or line), 'chart column')
-    table.check_columns(y, (path, node.get('y_line') or line), 'chart column')
+    node['y'] = y
+    table.check_columns([node['x']], (path, _line(node, 'x', line)), 'chart column')
+    table.check_columns(y, (path, _line(node, 'y', line)), 'chart column')
     for name in node.get('series') or {}:
         if name not in y:
             raise ContentError(f'chart: series "{name}" is not one of the "y" columns', path,
-                               x_line, hint=f'"y" names: {", ".join(y)}')
+                               _line(node, 'series', line), hint=f'"y" names: {", ".join(y)}')
     headers = dict(zip(table.columns, table.header))
     labels = node.get('series') or {}
     node['categories'] = [_category(value) for value in table.values(node['x'])]

@@ -74,9 +74,11 @@ class PdfWriter:
 
     @classmethod
     def for_project(cls, project):
-        """A writer that may read the shared assets, each publication's own assets and the
-        press's colour profile, nothing else."""
-        return cls([project.templates_dir / 'assets', *project.content_dir.glob('*/assets'),
+        """A writer that may read the shared assets, each publication's own folder (its
+        assets, and the images its content names, checked by `images`) and the press's
+        colour profile, nothing else."""
+        return cls([project.templates_dir / 'assets',
+                    *(path.parent for path in project.content_dir.glob('*/publication.yaml')),
                     CMYK_PROFILE.parent])
 
     def __init__(self, allowed_dirs):

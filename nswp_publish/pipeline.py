@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import media
 from .catalog import (SOURCE_LANGUAGE, InterfaceTranslations, MessageCatalog, po_path,
                       read_catalog)
 from .compare import visible_text
@@ -170,6 +171,10 @@ class Builder:
         path = self.project.output_path(publication, language, edition, fmt)
         try:
             html, warnings = self.render_output(publication, language, edition, fmt, request)
+            if fmt == 'html':
+                # The web copies of its images first: the page never links to a missing file.
+                media.write_web_files([publication.meta, publication.chapters], language,
+                                      path.parent)
             self.write_output(path, fmt, html, request, publication.folder)
             return Result(path, language, edition, fmt, 'written', warnings=warnings)
         except PublishError as error:

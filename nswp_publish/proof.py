@@ -48,7 +48,7 @@ def proof_rows(project, publication, language, edition):
     # Only the report layout prints the lists of acronyms and works cited.
     report = publication.editions[edition]['layout'] == 'report'
     tree = [publication.meta, publication.chapters, publication.footnotes,
-            publication.acronyms if report else [],
+            publication.acronyms if report else [], publication.glossary,
             publication.publications if report else []]
     rows, seen = [], set()
     for message in content.iter_messages(tree, edition):

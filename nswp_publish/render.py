@@ -14,6 +14,7 @@ from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
+from . import media
 from .errors import TemplateError
 from .fonts import fonts_for
 
@@ -206,6 +207,9 @@ class Renderer:
         self.env.globals['listed_figures'] = listed_figures
         self.env.globals['page_reference_css'] = page_reference_css
         self.env.globals['PAGE_MARK'] = PAGE_MARK
+        # Images and charts (partials/image.html, chart.html): files and SVG per language.
+        self.env.globals['image_source'] = media.image_source
+        self.env.globals['draw_chart'] = media.draw_chart
         self.env.tests['in_edition'] = in_edition
         self._stylesheet = None
 

@@ -42,6 +42,7 @@ def number(low, high, kind=float, what='a number'):
             result = kind(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{value}' is not {what}") from None
+        # `result != result`: 'nan', which float() accepts and no comparison refuses.
         if result != result or (low is not None and result < low) or (
                 high is not None and result > high):
             bounds = (f'from {low} to {high}' if high is not None else f'{low} or more')
@@ -57,6 +58,19 @@ def text(what='the value'):
             raise argparse.ArgumentTypeError(f'{what} cannot be empty')
         return value
     return check
+
+
+def check_output(project):
+    """Raise for an `--output` folder that would mix built files with the sources: a build
+    into `content/` would add folders the next build reads as publications."""
+    output = project.output_dir.resolve()
+    sources = [project.content_dir, project.locales_dir, project.templates_dir,
+               project.root / 'nswp_publish', project.root / 'tests']
+    inside = [folder for folder in sources
+              if output == folder.resolve() or folder.resolve() in output.parents]
+    if output == project.root.resolve() or inside:
+        raise UsageError(f'--output {output} would mix the built files with the sources',
+                         hint='choose a folder of its own, e.g. --output output-draft')
 
 
 def publication_meta(project):

@@ -168,6 +168,8 @@ class Translator:
             'footnotes': footnotes,
             'acronyms': collated(self.tree(self.publication.acronyms), self.language,
                                  key=lambda item: item['acronym'].plain),
+            'glossary': collated(self.tree(self.publication.glossary), self.language,
+                                 key=lambda item: item['term'].plain),
             'publications': self.bibliography(),
             'targets': self.publication.targets,
         }
@@ -208,6 +210,10 @@ class Translator:
             else:
                 todo = ('review the translation and remove its fuzzy flag'
                         if lookup.status == 'fuzzy' else 'translate it')
+                suggestion = [comment for comment in getattr(lookup.entry, 'user_comments', ())
+                              if comment.startswith('Suggestion from ')]
+                if lookup.status == 'fuzzy' and suggestion:
+                    todo = f'{suggestion[0][0].lower()}{suggestion[0][1:]}: {todo}'
                 warnings.append(
                     f'{self.language}: {catalog}:{lookup.po_line}: {lookup.status} message shown '
                     f'in English: "{_short(message.text)}" ({source}; {todo})')

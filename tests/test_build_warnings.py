@@ -11,7 +11,7 @@ from conftest import set_translations
 
 SENTENCE = 'NSWP has {members} **members** in {regions} regions.'
 FRENCH = {
-    'T': 'T', 'S': 'S', 'Summary': 'Résumé', 'Full': 'Complet', 'A': 'A', 'R': 'R',
+    'T': 'T', 'S': 'S', 'Summary': 'Résumé', 'A': 'A', 'R': 'R',
     'Introduction': 'Introduction',
     SENTENCE: 'Le NSWP compte {members} **membres** dans {regions} régions.',
     'See the [website](https://nswp.org)[^site].': 'Voir le [site](https://nswp.org)[^site].',

@@ -28,6 +28,9 @@ BAD_ARGUMENTS = [
     (['--jobs', '0'], "'0' is out of range: give a whole number 1 or more"),
     (['--jobs', 'two'], "'two' is not a whole number"),
     (['--output', ''], 'the folder cannot be empty'),
+    (['--output', 'content'], 'content would mix the built files with the sources'),
+    (['--output', 'locales/fr'], 'would mix the built files with the sources'),
+    (['--output', '.'], 'would mix the built files with the sources'),
     (['--pub', 'strategic-review'], 'unknown publication "strategic-review" (did you mean: '
                                     'strategic-review-2010-15?'),
     (['--lnag', 'fr'], 'unrecognized arguments: --lnag fr (did you mean: --lang?'),

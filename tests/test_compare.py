@@ -48,7 +48,7 @@ def test_a_dropped_footnote_and_a_lost_figure_are_caught(built_html, tmp_path):
 def test_check_outputs_command(built_html, capsys):
     from nswp_publish import workflow
     project = built_html
-    options = cli.make_parser().parse_args(['check', '--outputs', '--lang', 'zh'])
+    options = cli.make_parser().parse_args(['check', '--outputs', '--lang', 'zh', '--pub', SLUG])
     assert workflow.run_check(project, options, cli._print_table) == 0
     output = capsys.readouterr().out
     assert '0 differences' in output and 'pages' in output

@@ -30,6 +30,7 @@ editions:
 languages: [en, fr, zh]
 chapters: [rights.yaml, steps.yaml]
 acronyms: acronyms.yaml
+glossary: glossary.yaml
 publications: publications.yaml
 box_labels:
   note: Note
@@ -82,6 +83,12 @@ acronyms:
   HIV: human immunodeficiency virus
   ECOSOC: Economic and Social Council
 '''
+GLOSSARY = '''\
+glossary:
+  Outreach: "Going to where sex workers work."
+  Criminalisation: "Laws that punish."
+  Empowerment: "Gaining power over one's own life."
+'''
 PUBLICATIONS = '''\
 publications:
   - {id: zeta, title: "Zeta", author: "Zhang Wei", year: 2020}
@@ -100,7 +107,7 @@ def guide(tmp_path_factory):
     folder = root / 'content' / 'guide'
     (folder / 'templates' / 'blocks').mkdir(parents=True)
     for name, text in (('publication.yaml', PUBLICATION), ('rights.yaml', RIGHTS),
-                       ('steps.yaml', STEPS), ('acronyms.yaml', ACRONYMS),
+                       ('steps.yaml', STEPS), ('acronyms.yaml', ACRONYMS), ('glossary.yaml', GLOSSARY),
                        ('publications.yaml', PUBLICATIONS),
                        ('templates/blocks/checklist.html', CHECKLIST)):
         (folder / name).write_text(text)
@@ -112,10 +119,12 @@ def guide(tmp_path_factory):
     monkey.undo()
     set_translations(project, 'fr', 'guide', {
         'HIV': 'VIH', 'WHO': 'OMS', 'ECOSOC': 'ECOSOC', 'Zhang Wei': 'Zhang Wei',
-        'Ålund': 'Ålund', 'Abbott': 'Abbott'})
+        'Ålund': 'Ålund', 'Abbott': 'Abbott', 'Outreach': 'Travail de proximité',
+        'Criminalisation': 'Pénalisation', 'Empowerment': 'Autonomisation'})
     set_translations(project, 'zh', 'guide', {
         'HIV': '艾滋病毒', 'WHO': '世卫组织', 'ECOSOC': '经社理事会',
-        'Zhang Wei': '张伟', 'Ålund': '奥伦德', 'Abbott': '阿博特'})
+        'Zhang Wei': '张伟', 'Ålund': '奥伦德', 'Abbott': '阿博特',
+        'Outreach': '外展', 'Criminalisation': '刑罪化', 'Empowerment': '赋权'})
     results = Builder(project, log_warnings=False).build(BuildRequest())
     assert [r.error for r in results if r.status != 'written'] == []
     return project, results
@@ -195,6 +204,18 @@ def test_acronyms_are_translated_and_sorted_by_each_languages_collation(guide):
     assert [squeeze(a) for a in listed('zh')] == ['艾滋病毒', '经社理事会', '世卫组织']
 
 
+def test_glossary_terms_are_translated_and_sorted_in_each_edition(guide):
+    project, _ = guide
+    def terms(language, edition):
+        html = html_of(project, language, edition)
+        section = html.split('id="glossary"')[1].split('</section>')[0]
+        return [squeeze(re.sub(r'<[^>]+>', '', dt)) for dt in re.findall(r'<dt>(.*?)</dt>', section)]
+    assert terms('en', 'handbook') == ['Criminalisation', 'Empowerment', 'Outreach']
+    assert terms('fr', 'brief') == ['Autonomisation', 'Pénalisation', 'Travaildeproximité']
+    assert terms('zh', 'handbook') == ['赋权', '外展', '刑罪化']     # fu < wai < xing
+    assert 'href="#glossary"' in html_of(project, 'en', 'handbook')  # in the contents
+
+
 def test_bibliography_is_sorted_by_collation(guide):
     project, _ = guide
     def authors(language):
@@ -254,3 +275,32 @@ def test_loader_reports_a_reserved_key_in_a_template_block(tmp_path):
     with pytest.raises(content.ContentError, match='"type" is a reserved key') as error:
         content.load_file(path)
     assert error.value.line == 6
+
+
+def test_a_long_table_breaks_across_pages_repeating_its_header(tmp_path):
+    root = tmp_path / 'project'
+    shutil.copytree(ROOT / 'templates', root / 'templates')
+    folder = root / 'content' / 'tables'
+    folder.mkdir(parents=True)
+    (folder / 'publication.yaml').write_text(textwrap.dedent('''\
+        slug: tables
+        title: Tables
+        short_title: Tables
+        date: 2027-01
+        editions: {brief: {label: Brief}}
+        languages: [en]
+        chapters: [one.yaml]
+        '''))
+    rows = ''.join(f'        - ["Organisation {n}", {n * 1000}, "{n}%"]\n' for n in range(1, 121))
+    (folder / 'one.yaml').write_text(
+        'chapter: one\ntitle: One\nblocks:\n  - id: members\n    table:\n'
+        '      caption: Members\n      header: [Name, Members, Share]\n      rows:\n' + rows)
+    project = Project(root)
+    results = Builder(project, log_warnings=False).build(BuildRequest(formats=('pdf',)))
+    assert [r.status for r in results] == ['written']
+    pages = [squeeze(page.extract_text()) for page in PdfReader(results[0].path).pages]
+    with_rows = [page for page in pages if 'Organisation' in page]
+    assert len(with_rows) >= 3
+    assert all('NameMembersShare' in page for page in with_rows)      # the header repeats
+    assert 'Organisation120120,000120%' in pages[-1] or any(
+        'Organisation120120,000120%' in page for page in with_rows)   # nothing lost

@@ -10,6 +10,8 @@ from nswp_publish.catalog import po_path, read_catalog
 from nswp_publish.errors import CatalogError
 from nswp_publish.pipeline import BuildRequest, Builder
 
+from nswp_publish.workflow import update_all
+
 from conftest import set_translations
 
 MSGFMT = shutil.which('msgfmt')
@@ -50,6 +52,12 @@ CASES = [
 
 
 def translated_project(project):
+    # A template with a plural, so that the interface catalog has one to damage.
+    blocks = project.templates_dir / 'blocks'
+    blocks.mkdir(exist_ok=True)
+    (blocks / 'count.html').write_text(
+        "{{ ngettext('%(num)s organisation', '%(num)s organisations', 2, num=2) }}\n")
+    update_all(project)
     set_translations(project, 'fr', 'brief', {
         'T': 'Titre', 'Introduction': 'Intro',
         'NSWP has {members} **members** in {regions} regions.':

@@ -50,6 +50,14 @@ def test_update_suggests_a_translation_from_another_publication(project, capsys,
     assert rows['note', 'fr'][2:4] == ['0', '2']
     assert lines[-1].startswith('messages (interface)')     # on its own line, last
 
+    # The build shows a suggestion in English until someone confirms it, and says so.
+    from nswp_publish.pipeline import BuildRequest, Builder
+    results = Builder(project).build(BuildRequest(languages=('fr',), formats=('html',),
+                                                  publications=('note',)))
+    assert any(f'note.po:{suggested.lineno}: fuzzy message shown in English' in warning
+               and 'suggestion from brief.po: review the translation' in warning
+               for warning in results[0].warnings), results[0].warnings
+
     # A translator confirms one: the comment goes at the next update, the count moves.
     note.write_text(note.read_text().replace(
         '#, fuzzy\nmsgid "See the', 'msgid "See the'))
