@@ -380,3 +380,13 @@ def test_repair_gives_the_same_bytes_and_keeps_the_identifier(writer, tmp_path):
     assert first == second
     with pikepdf.open(tmp_path / 'small.pdf') as pdf:
         assert bytes(pdf.trailer.ID[0]) == hashlib.md5(b'small').hexdigest().encode()
+
+
+def test_headings_are_renumbered_to_nest_without_gaps():
+    from nswp_publish.headings import close_heading_gaps
+    page = ('<h1>Chapter</h1><aside><h3 class="box-title">Box</h3><p>t</p></aside>'
+            '<h2>Section</h2><h3 class="box-title">Box</h3><h5>Deep</h5><h1>Next</h1>')
+    assert close_heading_gaps(page) == (
+        '<h1>Chapter</h1><aside><h2 class="box-title">Box</h2><p>t</p></aside>'
+        '<h2>Section</h2><h3 class="box-title">Box</h3><h4>Deep</h4><h1>Next</h1>')
+    assert close_heading_gaps('<h1>A</h1><h2>B</h2><h3>C</h3>') == '<h1>A</h1><h2>B</h2><h3>C</h3>'
