@@ -66,7 +66,7 @@ def make_parser():
         description='Build NSWP publications as PDF and HTML in five languages. '
                     'Without a command, builds.',
         epilog=f'Commands: {", ".join(COMMANDS)}. The default is build. '
-               'Run "python3 build.py COMMAND --help" for each.')
+               'Run "python3 build.py COMMAND --help" (or "help COMMAND") for each.')
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 

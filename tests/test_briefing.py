@@ -1,10 +1,11 @@
 """The briefing paper, the second real publication: built in English, French and Chinese and
-checked in the PDFs themselves (page count, numbers in each language's format, footnotes, box
-and table), with complete catalogs and no figure that the Strategic Review does not give."""
+checked in the PDFs themselves (page count, the photo, the chart, the logo and the funders,
+numbers in each language's format, footnotes, box and table), with complete catalogs and no
+figure that the Strategic Review does not give."""
 import re
 
 import pytest
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from pypdf import PdfReader
 
 from nswp_publish.catalog import po_path, read_catalog
@@ -16,6 +17,9 @@ SLUG = 'briefing-member-consultation-2015'
 EDITION = 'briefing'
 LANGUAGES = ('en', 'fr', 'zh')
 FOLDER = ROOT / 'content' / SLUG
+PHOTO_ALT = ('Illustration: members of sex worker-led organisations around a table at a consultation '
+             'workshop, with papers and cups; one participant stands by a flip chart and points to a '
+             'diagram.')
 
 
 @pytest.fixture(scope='module')
@@ -36,6 +40,75 @@ def translate(language, text):
         return text
     catalog = read_catalog(po_path(ROOT / 'locales', language, SLUG), language, SLUG)
     return catalog[text].string
+
+
+def images_of(reader):
+    """Every raster image XObject on the pages, found through forms too: (width, height, filter)."""
+    found = []
+
+    def visit(resources):
+        for xobject in (resources or {}).get('/XObject', {}).values():
+            xobject = xobject.get_object()
+            if xobject['/Subtype'] == '/Image':
+                found.append((xobject['/Width'], xobject['/Height'], xobject.get('/Filter')))
+            elif xobject['/Subtype'] == '/Form':
+                visit(xobject.get('/Resources'))
+
+    for page in reader.pages:
+        visit(page.get('/Resources'))
+    return found
+
+
+def alt_texts(reader):
+    """The /Alt of every element of the tagged PDF's structure tree."""
+    alts, stack = [], [reader.trailer['/Root']['/StructTreeRoot']]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, 'get_object') else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif hasattr(node, 'get'):
+            if '/Alt' in node:
+                alts.append(str(node['/Alt']))
+            if '/K' in node:
+                stack.append(node['/K'])
+    return alts
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
+def test_the_photo_at_print_resolution_with_translated_alt(briefing, language):
+    reader = PdfReader(briefing[language])
+    # consultation.jpg is 1800 x 760: the PDF keeps the print file, a JPEG, whole.
+    assert (1800, 760, '/DCTDecode') in images_of(reader)
+    alt = translate(language, PHOTO_ALT)
+    assert squeeze(alt) in [squeeze(text) for text in alt_texts(reader)]
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
+def test_the_chart_in_the_language(briefing, language):
+    drawn = squeeze(PdfText(briefing[language]).figures)
+    # Categories and series names come from the CSV, through the catalog.
+    for label in ('Survey of NSWP members', 'Organisations', 'Countries'):
+        assert squeeze(translate(language, label)) in drawn, label
+    if language != 'en':
+        assert 'SurveyofNSWPmembers' not in drawn
+    # Its values and axis ticks, as Babel writes them in this language.
+    for value in (41, 79, 28, 31, 20, 40, 60, 80):
+        assert squeeze(format_decimal(value, locale=language)) in drawn
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
+def test_logo_on_cover_and_back_page_and_funders(briefing, language):
+    reader = PdfReader(briefing[language])
+    text = PdfText(briefing[language])
+    first, last = text.pages[0], text.pages[-1]
+    assert 'NSWP' in first[2] and 'NSWP' in last[2]        # the logo's lettering, drawn as SVG
+    back = squeeze(last[0] + last[1])
+    for line in ('As the Strategic Review reports, NSWP secured substantial funding for its '
+                 'work in 2010-2015 from:', 'Bridging the Gap',
+                 'Robert Carr civil society Networks Fund (RCNF)'):
+        assert squeeze(translate(language, line)) in back, line
+    assert 'NSWP' in alt_texts(reader)
 
 
 @pytest.mark.parametrize('language', LANGUAGES)

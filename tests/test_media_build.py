@@ -178,6 +178,7 @@ def test_pdf_has_the_print_images_and_alt_text(media_project):
     assert (2400, 1600) in sizes                   # the original photo, not the web copy
     assert (600, 8) in sizes
     figures = [alt for tag, alt in structure(reader) if tag == '/Figure']
+    assert all(figures), figures       # decorative pictures are artifacts, not empty Figures
     assert FRENCH['Sex workers marching with a red umbrella banner'] in figures
     assert 'La marque du réseau' in figures
     assert 'Membres par région' in figures          # the chart: its <title>
@@ -415,3 +416,11 @@ def test_funder_logo_that_is_not_an_image(tmp_path):
         content.load_publication(folder)
     assert 'publication.yaml:12: funder logo "fund.png" is not a PNG, JPEG or SVG image' in str(
         caught.value)
+
+
+def test_nothing_in_images_or_charts_escapes_translation(media_project):
+    """Pseudo-translated, every word of the charts, captions, alt texts, funders and CSV
+    cells is inside a message (wrapped chart labels included)."""
+    from nswp_publish.leaks import find_leaks
+    builder = Builder(media_project, log_warnings=False)
+    assert find_leaks(builder, builder.publication(SLUG)) == []
