@@ -123,10 +123,11 @@ def test_axe_finds_no_violation_on_the_preview_with_its_error_banner(browser, ax
     project = Project(root)
     preview = Preview(project, ['en'], port=0, interval=0.2, log=lambda line: None).start()
     try:
-        chapter = project.content_dir / SLUG / 'about.yaml'
-        chapter.write_text(chapter.read_text() + 'title: twice\n')
         page = browser.new_page()
         page.goto(f'{preview.url}en/nswp-{SLUG}-summary-en.html')
+        # Broken once the page is open (and the watcher has looked at the sources).
+        chapter = project.content_dir / SLUG / 'about.yaml'
+        chapter.write_text(chapter.read_text() + 'title: twice\n')
         page.wait_for_function(
             "document.getElementById('nswp-preview-error').innerText.includes('duplicate key')",
             timeout=20_000)
