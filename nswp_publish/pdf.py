@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import pdf_structure
 from .errors import ResourceError
 from .output import write_atomic
 
@@ -111,7 +112,7 @@ class PdfWriter:
                                         url_fetcher=self.fetcher)
         identifier = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
         try:
-            return document.write_pdf(
+            pdf = document.write_pdf(
                 font_config=self.font_config, stylesheets=stylesheets,
                 color_profiles=color_profiles,
                 cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
@@ -119,3 +120,5 @@ class PdfWriter:
         except self.fatal_fetch_error as error:
             raise ResourceError(str(error.__cause__ or error), source,
                                 hint='use only files in templates/assets') from None
+        # WeasyPrint's tags leave footnotes, header scopes and decorative images to us.
+        return pdf_structure.repair(pdf, note_prefix=pdf_structure.NOTE_ID_PREFIX)

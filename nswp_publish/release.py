@@ -2,7 +2,8 @@
 
 In order: the catalogs are current with the sources, translations pass `check`, every
 character has a glyph, every edition and format builds, the PDFs are valid (qpdf),
-tagged, with language, title and alternative text on every figure, and the built
+tagged, with language, title and alternative text on every figure, their structure
+is what a screen reader needs (`pdf_structure`: the `a11y` column), and the built
 editions match the English. One table (language x check), an HTML report, and exit 1
 when any language fails. A language whose catalogs are less complete than
 `--draft-below` is built as a draft, marked on every page, instead of failing.
@@ -20,10 +21,12 @@ from .compare import compare_outputs
 from .errors import PublishError
 from .extract import catalog_bytes, is_current
 from .output import write_atomic
+from .pdf_structure import check_file as check_pdf_structure
 from .project import BuildRequest
 from .wording import counted
 
-CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'compare')
+CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'a11y',
+          'compare')
 PASS, FAIL, DRAFT, SKIPPED = 'pass', 'FAIL', 'draft', '-'
 
 
@@ -193,11 +196,13 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
                 report.results.setdefault('build', PASS)
                 if job.fmt == 'pdf' and job.path.exists() and report.results['build'] == PASS:
                     report.record('pdf', validate_pdf(job.path, job.language))
+                    report.record('a11y', check_pdf_structure(job.path, job.language))
         differences, _ = compare_outputs(project, publication,
                                          [lang for lang in languages if lang != SOURCE_LANGUAGE],
                                          list(publication.editions))
         for language, report in by_language.items():
             report.results.setdefault('pdf', SKIPPED)
+            report.results.setdefault('a11y', SKIPPED)
             report.record('compare', [d for d in differences if d.language == language])
         reports[publication.slug] = list(by_language.values())
     return reports

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from . import media
 from .errors import TemplateError
 from .fonts import fonts_for
+from .headings import close_heading_gaps
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / 'templates'
@@ -201,6 +202,7 @@ class Renderer:
         )
         self.env.policies['ext.i18n.trimmed'] = True
         self.env.filters['wrap_label'] = wrap_label
+        self.env.filters['close_heading_gaps'] = close_heading_gaps
         self.env.globals['fonts_for'] = fonts_for
         self.env.globals['linked_list'] = linked_list
         self.env.globals['find_blocks'] = find_blocks

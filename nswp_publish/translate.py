@@ -17,6 +17,7 @@ from . import markup
 from .collation import collated
 from .content import Message, Percent, YearMonth
 from .errors import CatalogError, ContentError, display_path
+from .pdf_structure import NOTE_ID_PREFIX
 
 #: Languages whose script has no italics: a translation may drop *emphasis*.
 NO_ITALICS = ('zh', 'ja', 'ko')
@@ -129,9 +130,11 @@ class Translator:
         if self.medium == 'print':
             # WeasyPrint moves the span to the foot of the page; the call is our own link
             # (its generated ::footnote-call cannot be one) so readers can jump to the note.
-            return Markup('<a class="footnote-call" href="#fn-%s">%s</a>'
-                          '<span class="footnote" id="fn-%s">%s</span>') % (
-                label, number, label, self.footnote_text(label))
+            # pdf_structure tags the span as a Note with this id, after the call.
+            note_id = NOTE_ID_PREFIX + label
+            return Markup('<a class="footnote-call" href="#%s">%s</a>'
+                          '<span class="footnote" id="%s">%s</span>') % (
+                note_id, number, note_id, self.footnote_text(label))
         return Markup('<sup class="footnote-ref"><a href="#fn-%s" id="fnref-%s" '
                       'role="doc-noteref">%s</a></sup>') % (label, label, number)
 
