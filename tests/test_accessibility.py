@@ -391,3 +391,26 @@ def test_headings_are_renumbered_to_nest_without_gaps():
         '<h1>Chapter</h1><aside><h2 class="box-title">Box</h2><p>t</p></aside>'
         '<h2>Section</h2><h3 class="box-title">Box</h3><h4>Deep</h4><h1>Next</h1>')
     assert close_heading_gaps('<h1>A</h1><h2>B</h2><h3>C</h3>') == '<h1>A</h1><h2>B</h2><h3>C</h3>'
+
+
+def test_every_publication_pdf_passes_with_its_images_charts_and_logos(tmp_path):
+    """Each publication other than the Strategic Review (built above), in English and
+    Chinese: images, charts and logos are Figures with their own text, decoration is not."""
+    project = Project(ROOT, tmp_path)
+    others = [publication.slug for publication in project.publications()
+              if publication.slug != SLUG]
+    assert others, 'no second publication to check'
+    results = Builder(project).build(BuildRequest(languages=('en', 'zh'), formats=('pdf',),
+                                                  publications=tuple(others)))
+    assert results and all(result.status == 'written' for result in results)
+    builder = Builder(project, log_warnings=False)
+    for result in results:
+        publication = builder.publication(result.path.name.split('-', 1)[1].rsplit(
+            f'-{result.edition}-', 1)[0])
+        html_text, _ = builder.render_output(publication, result.language, result.edition,
+                                             'pdf', BuildRequest())
+        outline = Outline(html_text)
+        assert pdf_structure.problems(result.path, result.language, notes=outline.notes) == []
+        assert None not in outline.images
+        assert pdf_structure.read_structure(result.path).figures == \
+            [alt for alt in outline.images if alt]
