@@ -275,17 +275,19 @@ class _Tree:
                 elif isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR':
                     if '/StructParent' in kid.Obj:
                         annotations[int(kid.Obj.StructParent)] = element
-        nums = Array()
+        # Built as a Python list and converted once: growing a pikepdf Array item by item
+        # took most of the repair's time.
+        nums = []
         for page in self.pdf.pages:
             if '/StructParents' not in page.obj:
                 continue
             on_page = marks.get(page.obj.objgen, {})
             size = max(on_page, default=-1) + 1
-            nums.extend([int(page.obj.StructParents),
-                         Array([on_page.get(mcid, None) for mcid in range(size)])])
+            nums += [int(page.obj.StructParents),
+                     Array([on_page.get(mcid, None) for mcid in range(size)])]
         for key in sorted(annotations):
-            nums.extend([key, annotations[key]])
-        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=nums))
+            nums += [key, annotations[key]]
+        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
 
     def rebuild_id_tree(self):
         ids = {str(element.ID): element for element, _ in self.walk() if '/ID' in element}
