@@ -669,16 +669,18 @@ def _check_chapter_options(chapters, meta):
         _check_edition_names(block['editions'], declared)
 
 
+def walk(tree):
+    """Every mapping and list of a content tree, depth first, in reading order."""
+    if isinstance(tree, (dict, list)):
+        yield tree
+        for value in tree.values() if isinstance(tree, dict) else tree:
+            yield from walk(value)
+
+
 def iter_blocks(tree):
     """Every block of a content tree (chapters, boxes, sections), in reading order."""
-    if isinstance(tree, dict):
-        if 'type' in tree and 'path' in tree:
-            yield tree
-        for value in tree.values():
-            yield from iter_blocks(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from iter_blocks(value)
+    return (node for node in walk(tree)
+            if isinstance(node, dict) and 'type' in node and 'path' in node)
 
 
 def _number_and_index(chapters, meta):
@@ -729,7 +731,7 @@ def _check_references(tree, targets):
             if href.startswith('#') and href[1:] not in targets:
                 raise ContentError(f'link to "{href}", but no block has that id', message.path,
                                    message.line, hint=_known_ids(targets))
-    for refs in _iter_refs(tree):
+    for refs in (node for node in walk(tree) if isinstance(node, RefList)):
         for target in refs:
             if target not in targets:
                 raise ContentError(f'refs: "{target}" is not the id of anything', refs.path,
@@ -741,15 +743,6 @@ def _known_ids(targets):
     return f'known ids: {", ".join(names[:12])}{", ..." if len(names) > 12 else ""}'
 
 
-def _iter_refs(tree):
-    if isinstance(tree, RefList):
-        yield tree
-    elif isinstance(tree, dict):
-        for value in tree.values():
-            yield from _iter_refs(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from _iter_refs(value)
 
 
 def find_publications(content_root):

@@ -20,7 +20,7 @@ from decimal import Decimal
 from jinja2 import pass_context
 
 from . import charts, datafiles, images
-from .content import Message, Percent
+from .content import Message, Percent, walk
 from .errors import ContentError
 
 #: How wide an image is set: the text's width, half of it, or in the margin.
@@ -138,13 +138,7 @@ def image_files(folder, src, languages, where, what='image'):
 
 
 def _nodes(tree):
-    if isinstance(tree, dict):
-        yield tree
-        for value in tree.values():
-            yield from _nodes(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from _nodes(value)
+    return (node for node in walk(tree) if isinstance(node, dict))
 
 
 def _attach_chart(folder, node, path, line):

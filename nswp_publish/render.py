@@ -15,6 +15,7 @@ from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from . import media
+from .content import iter_blocks
 from .errors import TemplateError
 from .fonts import fonts_for
 from .headings import close_heading_gaps
@@ -91,14 +92,7 @@ def page_reference_css(label):
 
 def find_blocks(tree, kind):
     """Every block of one type anywhere in a content tree, in reading order."""
-    if isinstance(tree, dict):
-        found = [tree] if tree.get('type') == kind else []
-        for value in tree.values():
-            found.extend(find_blocks(value, kind))
-        return found
-    if isinstance(tree, list):
-        return [block for value in tree for block in find_blocks(value, kind)]
-    return []
+    return [block for block in iter_blocks(tree) if block['type'] == kind]
 
 
 class _FigureLister(HTMLParser):

@@ -130,6 +130,25 @@ def guide(tmp_path_factory):
     return project, results
 
 
+def one_chapter_project(tmp_path, slug, editions, blocks):
+    """A project with one English publication of one chapter (`blocks`: its YAML lines)."""
+    root = tmp_path / 'project'
+    shutil.copytree(ROOT / 'templates', root / 'templates')
+    folder = root / 'content' / slug
+    folder.mkdir(parents=True)
+    (folder / 'publication.yaml').write_text(textwrap.dedent(f'''\
+        slug: {slug}
+        title: {slug.title()}
+        short_title: {slug.title()}
+        date: 2027-01
+        editions: {editions}
+        languages: [en]
+        chapters: [one.yaml]
+        '''))
+    (folder / 'one.yaml').write_text('chapter: one\ntitle: One\nblocks:\n' + blocks)
+    return Project(root)
+
+
 def html_of(project, language, edition):
     return (project.output_dir / language / f'nswp-guide-{edition}-{language}.html').read_text()
 
@@ -232,21 +251,8 @@ def test_bibliography_is_sorted_by_collation(guide):
 
 def test_empty_lists_are_left_out_with_their_contents_entry(tmp_path):
     """A report without figures, tables, acronyms or works cited prints none of their pages."""
-    root = tmp_path / 'project'
-    shutil.copytree(ROOT / 'templates', root / 'templates')
-    folder = root / 'content' / 'plain'
-    folder.mkdir(parents=True)
-    (folder / 'publication.yaml').write_text(textwrap.dedent('''\
-        slug: plain
-        title: Plain
-        short_title: Plain
-        date: 2027-01
-        editions: {report: {label: Report, layout: report}}
-        languages: [en]
-        chapters: [one.yaml]
-        '''))
-    (folder / 'one.yaml').write_text('chapter: one\ntitle: One\nblocks:\n  - p: "Text."\n')
-    project = Project(root)
+    project = one_chapter_project(tmp_path, 'plain', '{report: {label: Report, layout: report}}',
+                                  '  - p: "Text."\n')
     results = Builder(project, log_warnings=False).build(BuildRequest())
     assert [r.status for r in results] == ['written', 'written']
     for result in results:
@@ -279,24 +285,11 @@ def test_loader_reports_a_reserved_key_in_a_template_block(tmp_path):
 
 
 def test_a_long_table_breaks_across_pages_repeating_its_header(tmp_path):
-    root = tmp_path / 'project'
-    shutil.copytree(ROOT / 'templates', root / 'templates')
-    folder = root / 'content' / 'tables'
-    folder.mkdir(parents=True)
-    (folder / 'publication.yaml').write_text(textwrap.dedent('''\
-        slug: tables
-        title: Tables
-        short_title: Tables
-        date: 2027-01
-        editions: {brief: {label: Brief}}
-        languages: [en]
-        chapters: [one.yaml]
-        '''))
     rows = ''.join(f'        - ["Organisation {n}", {n * 1000}, "{n}%"]\n' for n in range(1, 121))
-    (folder / 'one.yaml').write_text(
-        'chapter: one\ntitle: One\nblocks:\n  - id: members\n    table:\n'
-        '      caption: Members\n      header: [Name, Members, Share]\n      rows:\n' + rows)
-    project = Project(root)
+    project = one_chapter_project(
+        tmp_path, 'tables', '{brief: {label: Brief}}',
+        '  - id: members\n    table:\n      caption: Members\n'
+        '      header: [Name, Members, Share]\n      rows:\n' + rows)
     results = Builder(project, log_warnings=False).build(BuildRequest(formats=('pdf',)))
     assert [r.status for r in results] == ['written']
     pages = [squeeze(page.extract_text()) for page in PdfReader(results[0].path).pages]
