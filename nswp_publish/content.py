@@ -587,9 +587,11 @@ def load_publication(folder):
                                   folder / (meta['footnotes'] or 'footnotes.yaml'))
     _check_unique_chapters(chapters)
     _check_chapter_options(chapters, meta)
-    from . import media          # images and CSV files: checked once all the text is read
+    from . import margin_figures, media   # images, CSV files: checked once the text is read
     media.attach_publication(folder, meta, meta_path, key_lines)
     media.attach(folder, meta['languages'], [meta['back_page'], chapters])
+    margin_figures.check_stylesheet(folder / meta['stylesheet'] if meta['stylesheet'] else None,
+                                    chapters)
     targets = _number_and_index(chapters, meta)
     _check_references([meta, chapters, footnote_texts], targets)
     return Publication(meta['slug'], folder, meta, chapters, footnotes, acronyms, publications,

@@ -363,7 +363,7 @@ def _read(element, path, structure, pages):
             continue
         if kind and not TEXT_BLOCKS.intersection(path) and 'Link' not in path:
             structure.loose_text.append('/'.join(path))
-        if not {'Note', 'Lbl', 'Figure'}.intersection(path) and page is not None:
+        if not {'Note', 'Lbl', 'Figure', 'Caption'}.intersection(path) and page is not None:
             structure.order.append((pages.get(page.objgen), mcid))
 
 
@@ -406,8 +406,9 @@ def problems(path, language, notes=None):
     if missing_alt:
         found.append(f'{missing_alt} figures have no alternative text (/Alt)')
     # WeasyPrint draws each page's text in the order of the document: the tree must meet it
-    # in the same order (notes aside, which follow their call, not the foot of the page, and
-    # list labels and images, which WeasyPrint draws after the text).
+    # in the same order (notes aside, which follow their call, not the foot of the page,
+    # list labels and images, which WeasyPrint draws after the text, and figure captions,
+    # which a figure floated into the margin has drawn before the text of its page).
     drawn = {}
     for page, mcid in structure.order:
         if mcid < drawn.get(page, -1):

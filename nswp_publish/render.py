@@ -14,7 +14,7 @@ from babel import Locale
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
-from . import media
+from . import margin_figures, media
 from .content import iter_blocks
 from .errors import TemplateError
 from .fonts import fonts_for
@@ -206,6 +206,7 @@ class Renderer:
         # Images and charts (partials/image.html, chart.html): files and SVG per language.
         self.env.globals['image_source'] = media.image_source
         self.env.globals['draw_chart'] = media.draw_chart
+        self.env.globals['has_margin_figures'] = margin_figures.has_margin_figures
         self.env.tests['in_edition'] = in_edition
         self._stylesheet = None
 
