@@ -15,6 +15,7 @@ from nswp_publish.errors import ContentError
 from nswp_publish.pipeline import BuildRequest, Builder
 
 from conftest import squeeze
+from test_accessibility import axe_source, run_axe   # noqa: F401 (a fixture)
 from test_generic_blocks import one_chapter_project
 from test_media_build import raster
 
@@ -244,7 +245,8 @@ def test_a_narrow_margin_column_keeps_the_figure_on_the_paper(tmp_path, column):
         assert [line for line, *_ in beside] != [line for line, *_ in twin]   # flows round
 
 
-def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margins):
+def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margins,
+                                                                            axe_source):
     playwright = pytest.importorskip('playwright.sync_api')
     chromium = shutil.which('chromium')
     if not chromium:
@@ -261,14 +263,16 @@ def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margi
         browser = driver.chromium.launch(executable_path=chromium, args=[
             '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'])
         try:
-            found = {}
+            found, violations = {}, []
             for width in (1440, 320):
                 page = browser.new_page(viewport={'width': width, 'height': 900})
                 page.goto(output(margins, 'brief', 'html').as_uri())
                 found[width] = page.evaluate(measure)
+                violations += run_axe(page, axe_source)
                 page.close()
         finally:
             browser.close()
+    assert violations == []
     wide, narrow = found[1440], found[320]
     # Wide: right of the column, inside the window, level with the paragraph after it,
     # and that paragraph as wide as the one before.
