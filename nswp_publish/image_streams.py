@@ -20,6 +20,10 @@ understands: a PNG drawn at its own resolution (no `dpi` resampling), whose stre
 is made of pydyf streams, dictionaries, arrays, bytes and plain values. Anything
 else (another WeasyPrint, a new attribute) goes WeasyPrint's normal way: slower,
 never a different PDF. tests/test_image_streams.py fails if the memo stops working.
+
+Not covered: a palette PNG, or one with a transparent colour, is converted to RGB(A)
+and encoded again when WeasyPrint first opens it (`RasterImage.__init__`), once per
+worker process; the memo then spares only its PDF stream.
 """
 import fcntl
 import hashlib
