@@ -9,8 +9,10 @@ WeasyPrint's SVG text does not inherit the stylesheet's `:lang()` rules; long
 labels wrap (CJK anywhere, other scripts at spaces).
 
 The SVG is an image to assistive technology (`role="img"` labelled by its
-`<title>`); the same numbers come back as a table (`Chart.table`) for the page
-to show beside it, since a picture's numbers must also be reachable as text.
+`<title>`), and a picture's numbers must also be reachable as text: they come back
+as a table (`Chart.table`) for the web page to show beside it, and, given the
+language's `Wording`, as sentences (`describe`) that become the `<title>` of the
+print SVG, which WeasyPrint writes as the PDF Figure's alternative text.
 Colours: every mark has at least 4.5:1 contrast with white (so white value
 labels inside stacked segments read too), and all text is near-black.
 Output is deterministic: the same input gives the same bytes.
@@ -18,7 +20,9 @@ Output is deterministic: the same input gives the same bytes.
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
@@ -61,12 +65,44 @@ class Chart:
     ident: str         # the id prefix of its elements, unique in the page
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How one language words a chart's numbers as sentences: three translated patterns,
+    each a function of plain texts returning plain text. They come from the template's
+    interface messages, so that translators word them, not this module."""
+
+    row: Callable       # (category, its values) -> "Africa: 12."
+    note: Callable      # (value, what qualifies it) -> "12 (2014)", "41 (35.2%)"
+    titled: Callable    # (chart's name, its sentences) -> "Members by region. Africa: 12. ..."
+
+
+def describe(kind, table, title, unit, language, wording):
+    """The chart as text: its name (and unit), then one sentence per category with its
+    values as the table gives them (formatted for the language; a donut's share beside
+    each value, a series' label beside each of its values)."""
+    header, sentences = table['header'], []
+    for label, *cells in table['rows']:
+        if kind == 'donut':
+            value = wording.note(cells[0], cells[1])
+        elif len(cells) == 1:
+            value = cells[0]
+        else:
+            value = format_list([wording.note(cell, series) for cell, series
+                                 in zip(cells, header[1:])], locale=language)
+        sentences.append(wording.row(label, value))
+    from .render import CJK_LANGUAGES
+    name = wording.note(title, unit) if unit else title
+    return wording.titled(name, ('' if language in CJK_LANGUAGES else ' ').join(sentences))
+
+
 def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
-         category_label='', where=(None, None)):
+         category_label='', where=(None, None), wording=None):
     """Draw a chart; `ident` makes its element ids unique in the page.
 
     `where` is the (path, line) of the chart in the content, for errors about
-    data a chart cannot show (a donut of negative numbers, say).
+    data a chart cannot show (a donut of negative numbers, say). With a `Wording`, the
+    SVG's `<title>` is the chart described in full (`describe`): for print, where the
+    title is all a screen reader meets of the chart.
     """
     if kind not in KINDS:
         raise ContentError(f'unknown chart type "{kind}"', *where,
@@ -76,6 +112,9 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
     check_data(kind, categories, series, where)
     numbers = _Numbers(language, any(isinstance(value, Percent)
                                      for item in series for value in item.values))
+    table = _table(kind, categories, series, numbers, category_label)
+    if wording is not None:
+        title = describe(kind, table, str(title), unit, language, wording)
     drawing = _Drawing(language, title, ident, kind)
     if kind == 'donut':
         _donut(drawing, categories, series[0], numbers, unit)
@@ -83,7 +122,6 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
         _hbar(drawing, categories, series, numbers, unit)
     else:
         _columns(drawing, kind, categories, series, numbers, unit)
-    table = _table(kind, categories, series, numbers, category_label)
     return Chart(drawing.markup(), WIDTH, drawing.height, table, ident)
 
 

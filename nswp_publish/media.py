@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from . import charts, datafiles, images
 from .content import Message, Percent, walk
@@ -223,18 +224,33 @@ def image_source(context, node):
 
 
 @pass_context
-def draw_chart(context, node):
-    """The `charts.Chart` of a translated chart block, in the template's language."""
+def draw_chart(context, node, row=None, note=None, titled=None):
+    """The `charts.Chart` of a translated chart block, in the template's language.
+
+    `row`, `note` and `titled` are the template's macros wording the chart as sentences
+    (see `charts.Wording`); given, the SVG's title describes the chart in full.
+    """
     ident = node.get('id') or f'chart-{os.path.splitext(os.path.basename(str(node["path"])))[0]}' \
                                f'-{node["line"]}'
     series = [charts.Series(_plain(item['label']), item['values'])
               for item in node['series_data']]
     categories = [category if isinstance(category, Percent) else _plain(category)
                   for category in node['categories']]
+    wording = None
+    if row and note and titled:
+        wording = charts.Wording(*(_plain_text_of(macro) for macro in (row, note, titled)))
     return charts.draw(node['chart'], categories, series, context['lang'],
                        _plain(node['caption']), _plain(node.get('unit')) or None,
                        ident=ident, category_label=_plain(node['category_label']),
-                       where=(node.get('path'), node.get('line')))
+                       where=(node.get('path'), node.get('line')), wording=wording)
+
+
+def _plain_text_of(macro):
+    """A template macro as a function of plain texts to plain text (its escaping undone:
+    the SVG escapes the text once)."""
+    def call(*texts):
+        return Markup(macro(*texts)).unescape()
+    return call
 
 
 def web_files(tree, language):

@@ -98,6 +98,25 @@ def test_the_chart_in_the_language(briefing, language):
 
 
 @pytest.mark.parametrize('language', LANGUAGES)
+def test_the_charts_numbers_reach_a_screen_reader(briefing, language):
+    """The chart's Figure /Alt gives its numbers with their labels, in this language, in
+    the table's order: what a screen reader says instead of the picture."""
+    caption = translate(language, "Organisations and countries that took part in the "
+                                  "review's survey and in-depth consultations")
+    alts = alt_texts(PdfReader(briefing[language]))
+    chart_alt = [text for text in alts if text.startswith(caption)]
+    assert len(chart_alt) == 1, alts
+    said = chart_alt[0][len(caption):]
+    wanted = [translate(language, 'Survey of NSWP members'), '41', '28',
+              translate(language, 'In-depth consultations with selected NSWP members'),
+              '79', '31']
+    places = [said.find(text) for text in wanted]
+    assert -1 not in places and places == sorted(places), (said, wanted)
+    assert said.count(translate(language, 'Organisations')) == 2
+    assert said.count(translate(language, 'Countries')) == 2
+
+
+@pytest.mark.parametrize('language', LANGUAGES)
 def test_logo_on_cover_and_back_page_and_funders(briefing, language):
     reader = PdfReader(briefing[language])
     text = PdfText(briefing[language])

@@ -220,3 +220,32 @@ def test_weasyprint_draws_the_numbers_as_text():
               for font in xobject.get_object().get('/Resources', {}).get('/Font', {}).values()}
     assert any(name.endswith('+Noto-Sans') for name in fonts), fonts
     assert any(name.endswith('+Noto-Sans-CJK-SC') for name in fonts), fonts
+
+
+#: The messages of templates/partials/chart.html as the French catalog words them.
+FRENCH_WORDING = charts.Wording(row=lambda category, values: f'{category}\u00a0: {values}.',
+                                note=lambda value, note: f'{value} ({note})',
+                                titled=lambda title, sentences: f'{title}. {sentences}')
+
+
+def test_described_in_sentences_with_the_languages_numbers():
+    """The print title: a screen reader meets the chart's numbers, not only its name."""
+    chart = draw('bar', REGIONS[:3], [Series('Membres', MEMBERS[:3])], 'fr',
+                 'Membres par région', 'Organisations', ident='fig-3', wording=FRENCH_WORDING)
+    title = ET.fromstring(str(chart.svg)).find('svg:title', NS).text
+    assert title == ('Membres par région (Organisations). Africa\u00a0: 12. '
+                     'Asia and the Pacific\u00a0: 7. Europe\u00a0: 1\u202f234,5.')
+
+
+def test_described_series_by_series_and_a_donut_with_its_shares():
+    chart = draw('stacked', REGIONS[:2], [Series('2014', [12, 7]), Series('2015', [15, 9])],
+                 'fr', 'Membres', wording=FRENCH_WORDING)
+    title = ET.fromstring(str(chart.svg)).find('svg:title', NS).text
+    assert title == 'Membres. Africa\u00a0: 12 (2014) et 15 (2015). ' \
+                    'Asia and the Pacific\u00a0: 7 (2014) et 9 (2015).'
+    donut = draw('donut', ['Dirigées', 'Alliées'], [Series('n', [3, 1])], 'zh', '谁领导',
+                 wording=charts.Wording(row=lambda c, v: f'{c}：{v}。',
+                                        note=lambda v, n: f'{v}（{n}）',
+                                        titled=lambda t, s: f'{t}。{s}'))
+    title = ET.fromstring(str(donut.svg)).find('svg:title', NS).text
+    assert title == '谁领导。Dirigées：3（75%）。Alliées：1（25%）。'     # no spaces in Chinese
