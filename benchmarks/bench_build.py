@@ -11,6 +11,11 @@ document in a new process, and peak memory, then prints the ratios against the
 targets. Each measure is run `--repeat` times, interleaved, and the fastest run
 counts: on a shared machine the slow runs measure the neighbours. `--check` exits
 1 when a target is missed.
+
+`--images` measures only what a PNG photo costs each PDF (no targets): a 3000 x 2000
+photo on one page, written in `--repeat` documents with WeasyPrint's plain cache
+dictionary (each document decodes and deflates it again) and with our
+`image_streams.ImageCache` (the first document does, the others reuse its stream).
 """
 import argparse
 import os
@@ -72,10 +77,42 @@ def write_with_weasyprint(paths):
     return time.perf_counter() - start
 
 
+def photo_pdfs(folder, documents):
+    """Seconds of each document with a PNG photo, with WeasyPrint's plain cache dictionary
+    and with ours; the PDFs must be the same bytes."""
+    import weasyprint
+    from PIL import Image, ImageFilter
+    from weasyprint.text.fonts import FontConfiguration
+    from nswp_publish.image_streams import ImageCache
+    size = (3000, 2000)
+    smooth = Image.effect_noise(size, 60).filter(ImageFilter.GaussianBlur(6))
+    grain = [Image.effect_noise(size, 25) for _ in range(3)]
+    photo = Image.merge('RGB', [Image.blend(smooth, band, 0.3) for band in grain])
+    photo.save(Path(folder) / 'photo.png')
+    html = ('<html lang="en"><title>Photo</title><p>A photo.</p>'
+            '<img src="photo.png" alt="A photo" style="width: 15cm">')
+    font_config = FontConfiguration()
+    times, outputs = {}, {}
+    for name, cache in (('plain', {}), ('ours', ImageCache())):
+        times[name] = []
+        for _ in range(documents):
+            start = time.perf_counter()
+            outputs.setdefault(name, set()).add(weasyprint.HTML(
+                string=html, base_url=Path(folder).as_uri() + '/').write_pdf(
+                font_config=font_config, cache=cache, pdf_tags=True, pdf_variant='pdf/ua-1'))
+            times[name].append(time.perf_counter() - start)
+    if len(outputs['plain'] | outputs['ours']) != 1:
+        raise SystemExit('the image cache changed the PDF')
+    return times
+
+
 def child_mode(options):
     """What the benchmark runs in its own child processes, so that its memory and imports
     count in no measure."""
-    if options.pages:
+    if options.photos:
+        for name, seconds in photo_pdfs(options.photos, options.repeat).items():
+            print(name, ' '.join(f'{s:.2f}' for s in seconds))
+    elif options.pages:
         write_print_pages(options.pages)
     else:
         seconds = write_with_weasyprint(sorted(Path(options.floor).glob('*.html'))
@@ -112,13 +149,24 @@ def main():
     parser.add_argument('--check', action='store_true', help='exit 1 when a target is missed')
     parser.add_argument('--repeat', type=int, default=3,
                         help='runs of each measure; the fastest counts (default 3)')
-    for child_option in ('--pages', '--floor', '--weasyprint-only'):
+    parser.add_argument('--images', action='store_true',
+                        help="only what a PNG photo costs each PDF, with and without our "
+                             "image cache")
+    for child_option in ('--pages', '--floor', '--weasyprint-only', '--photos'):
         parser.add_argument(child_option, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.pages or options.floor or options.weasyprint_only:
+    if options.pages or options.floor or options.weasyprint_only or options.photos:
         return child_mode(options)
     if options.repeat < 1:
         parser.error('--repeat must be 1 or more')
+    if options.images:
+        with tempfile.TemporaryDirectory(prefix='nswp-bench-') as scratch:
+            print(f'a 3000 x 2000 PNG photo, seconds per PDF, {options.repeat} documents '
+                  'in one process:')
+            sys.stdout.flush()
+            subprocess.run([PYTHON, __file__, '--photos', scratch, '--repeat',
+                            str(options.repeat)], check=True)
+        return 0
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix='nswp-bench-') as scratch:
         runs, documents = measure(Path(scratch), options.repeat)

@@ -119,11 +119,14 @@ def ensure_environment(argv):
     """Make sure we run inside a ready `.venv`; re-exec there if we are not."""
     if sys.version_info < (3, 11):
         _fail('Python 3.11 or newer is needed (run: python3.11 build.py ...)')
-    if Path(sys.prefix).resolve() == VENV.resolve():
-        return
     if not (STAMP.exists() and STAMP.read_text() == _stamp_text()):
+        # A first run, or pyproject.toml changed since `.venv` was set up (a new
+        # dependency, say): also when run as `.venv/bin/python build.py`, which would
+        # otherwise fail later on a missing module.
         ensure_system_packages()
         ensure_virtualenv()
         STAMP.write_text(_stamp_text())
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
     python = str(_venv_python())
     os.execv(python, [python, str(ROOT / 'build.py'), *argv])

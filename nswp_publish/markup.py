@@ -8,6 +8,7 @@ The subset (see content/README.md): ``**bold**``, ``*italic*``,
 ``[text](url)``, ``<url>``, footnote references ``[^id]`` and ``{name}``
 placeholders.
 """
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -72,8 +73,12 @@ LIST_NAMES = {'links': ('links', '(%s)'), 'footnotes': ('footnote references', '
               'placeholders': ('placeholders', '{%s}')}
 
 
+@functools.lru_cache(maxsize=8192)
 def signature(text):
-    """Count the markup of a message: bold and italic spans, link targets, footnotes, placeholders."""
+    """Count the markup of a message: bold and italic spans, link targets, footnotes, placeholders.
+
+    Cached: a build asks for each source message's signature once per language and medium,
+    and a `Signature` is immutable."""
     strong = emphasis = 0
     links, footnotes, placeholders = [], [], []
     for token in parse_inline(text):

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from .errors import PublishError
+from .image_streams import build_folder
 
 _writer = None
 _writing = False
@@ -42,7 +43,7 @@ def _stop(signum, frame):
     os._exit(1)                     # starting or idle: nothing to clean up
 
 
-def _start_writer(project):
+def _start_writer(project, image_folder):
     global _writer
     # Ctrl-C is the main process's to handle: it stops the workers with SIGTERM, which
     # unwinds the file being written (`write_atomic` removes its temporary file).
@@ -50,7 +51,7 @@ def _start_writer(project):
     signal.signal(signal.SIGTERM, _stop)
     # Only the PDF stage: content, templates and catalogs are the main process's.
     from .pdf import PdfWriter
-    _writer = PdfWriter.for_project(project)
+    _writer = PdfWriter.for_project(project, image_folder)
     collect_garbage_less_often()
 
 
@@ -108,50 +109,53 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             finish(job, builder.build_one(builder.publication(job.slug), job.language,
                                           job.edition, job.fmt, request))
         return results
-    # fork, before this process imports the pipeline: the workers need only the PDF stage,
-    # and start on WeasyPrint at once.
-    context = multiprocessing.get_context('fork')
-    others = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
-                               initializer=_start_writer, initargs=(project,))
-    try:
-        pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
-        from .pipeline import Builder, Result
-        builder = Builder(project, log_warnings=False)
+    # Each PNG's PDF stream is made once for the whole build, by the first worker that
+    # needs it, in a folder the workers share (image_streams).
+    with build_folder(project.output_dir) as image_folder:
+        # fork, before this process imports the pipeline: the workers need only the PDF stage,
+        # and start on WeasyPrint at once.
+        context = multiprocessing.get_context('fork')
+        others = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
+                                   initializer=_start_writer, initargs=(project, image_folder))
+        try:
+            pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
+            from .pipeline import Builder, Result
+            builder = Builder(project, log_warnings=False)
 
-        def result(job, error=None, warnings=()):
-            return Result(job.path, job.language, job.edition, job.fmt,
-                          'failed' if error else 'written', error, warnings)
+            def result(job, error=None, warnings=()):
+                return Result(job.path, job.language, job.edition, job.fmt,
+                              'failed' if error else 'written', error, warnings)
 
-        laying_out = {}
-        for job in ordered:
-            publication = builder.publication(job.slug)
-            if job.fmt != 'pdf':        # HTML is written here, as it is rendered
-                finish(job, builder.build_one(publication, job.language, job.edition, job.fmt,
-                                              request))
-                continue
-            try:
-                html, warnings = builder.render_output(publication, job.language, job.edition,
-                                                       job.fmt, request)
-                future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
-                                     publication.folder)
-                laying_out[future] = (job, warnings)
-            except PublishError as error:
-                finish(job, result(job, str(error)))
-            except BrokenProcessPool:
-                finish(job, result(job, _died(job.path)))
-        for future in as_completed(laying_out):
-            job, warnings = laying_out[future]
-            try:
-                error = future.result()
-            except BrokenProcessPool:
-                error = _died(job.path)
-            finish(job, result(job, error, warnings))
-    except BaseException:
-        # Interrupted: stop now, not after the files already queued.
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in set(multiprocessing.active_children()) - others:
-            process.terminate()
-        raise
-    pool.shutdown()
-    return results
+            laying_out = {}
+            for job in ordered:
+                publication = builder.publication(job.slug)
+                if job.fmt != 'pdf':        # HTML is written here, as it is rendered
+                    finish(job, builder.build_one(publication, job.language, job.edition, job.fmt,
+                                                  request))
+                    continue
+                try:
+                    html, warnings = builder.render_output(publication, job.language, job.edition,
+                                                           job.fmt, request)
+                    future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
+                                         publication.folder)
+                    laying_out[future] = (job, warnings)
+                except PublishError as error:
+                    finish(job, result(job, str(error)))
+                except BrokenProcessPool:
+                    finish(job, result(job, _died(job.path)))
+            for future in as_completed(laying_out):
+                job, warnings = laying_out[future]
+                try:
+                    error = future.result()
+                except BrokenProcessPool:
+                    error = _died(job.path)
+                finish(job, result(job, error, warnings))
+        except BaseException:
+            # Interrupted: stop now, not after the files already queued.
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in set(multiprocessing.active_children()) - others:
+                process.terminate()
+            raise
+        pool.shutdown()
+        return results

@@ -1,7 +1,8 @@
 """Writing PDFs with WeasyPrint: variants, reproducible output and a fetcher that stays home.
 
 One `FontConfiguration` and one image cache serve every document a process
-writes: loading fonts is the slowest part of a small document's build.
+writes: loading fonts is the slowest part of a small document's build. The image
+cache also keeps each PNG's PDF stream, made once per build (`image_streams`).
 """
 import hashlib
 import logging
@@ -9,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import pdf_structure
+from .image_streams import ImageCache
 from .errors import ResourceError
 from .output import write_atomic
 
@@ -73,22 +75,23 @@ class PdfWriter:
     """Lays out HTML and writes PDF bytes; keep one per process."""
 
     @classmethod
-    def for_project(cls, project):
+    def for_project(cls, project, image_folder=None):
         """A writer that may read the shared assets, each publication's own folder (its
         assets, and the images its content names, checked by `images`) and the press's
-        colour profile, nothing else."""
+        colour profile, nothing else. `image_folder`: the build's folder of image streams
+        shared between processes (`image_streams.build_folder`)."""
         return cls([project.templates_dir / 'assets',
                     *(path.parent for path in project.content_dir.glob('*/publication.yaml')),
-                    CMYK_PROFILE.parent])
+                    CMYK_PROFILE.parent], image_folder)
 
-    def __init__(self, allowed_dirs):
+    def __init__(self, allowed_dirs, image_folder=None):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
         self.weasyprint = weasyprint
         self.fatal_fetch_error = FatalURLFetchingError
         self.font_config = FontConfiguration()
-        self.image_cache = {}
+        self.image_cache = ImageCache(image_folder)
         self.fetcher = _make_fetcher_class()(allowed_dirs)
         self.base_url = Path(allowed_dirs[0]).resolve().as_uri() + '/'
 

@@ -76,13 +76,17 @@ def repair(pdf_bytes, note_prefix):
         if root is None:
             return pdf_bytes
         tree = _Tree(pdf)
-        tree.make_notes(note_prefix)
-        tree.scope_headers()
-        tree.decorations_to_artifacts()
+        # One walk serves the three repairs before folding (none moves what another
+        # looks for), one the two trees after it: each walk reads thousands of objects.
+        elements = list(tree.walk())
+        tree.make_notes(note_prefix, elements)
+        tree.scope_headers(elements)
+        tree.decorations_to_artifacts(elements)
         for element in tree.top:
             tree.fold(element, inside_block=False)
-        tree.rebuild_parent_tree()
-        tree.rebuild_id_tree()
+        elements = list(tree.walk())
+        tree.rebuild_parent_tree(elements)
+        tree.rebuild_id_tree(elements)
         out = io.BytesIO()
         pdf.save(out, fix_metadata_version=False, deterministic_id=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -100,13 +104,13 @@ class _Tree:
     def top(self):
         return [kid for kid in _kids(self.document) if _is_element(kid)]
 
-    def walk(self, element=None, parent=None):
+    def walk(self):
         """(element, parent) of every structure element, in reading order."""
-        element = self.document if element is None else element
-        yield element, parent
-        for kid in _kids(element):
-            if _is_element(kid):
-                yield from self.walk(kid, element)
+        stack = [(self.document, None)]
+        while stack:
+            element, parent = stack.pop()
+            yield element, parent
+            stack.extend((kid, element) for kid in reversed(_kids(element)) if _is_element(kid))
 
     # Footnotes -------------------------------------------------------------------------
 
@@ -120,10 +124,10 @@ class _Tree:
             destination = destination.get('/D')
         return destination[0] if isinstance(destination, Array) else None
 
-    def make_notes(self, prefix):
+    def make_notes(self, prefix, elements):
         """Each footnote Span of a page's footnote area -> Note, after its calling Link."""
         calls = {}          # page objgen -> [(link element, its parent, destination name)]
-        for element, parent in self.walk():
+        for element, parent in elements:
             if _type(element) != 'Link':
                 continue
             for kid in _kids(element):
@@ -157,8 +161,8 @@ class _Tree:
 
     # Tables ----------------------------------------------------------------------------
 
-    def scope_headers(self):
-        for row, section in ((element, parent) for element, parent in self.walk()
+    def scope_headers(self, elements):
+        for row, section in ((element, parent) for element, parent in elements
                              if _type(element) == 'TR'):
             cells = [kid for kid in _kids(row) if _is_element(kid)]
             all_headers = all(_type(cell) == 'TH' for cell in cells)
@@ -173,8 +177,8 @@ class _Tree:
 
     # Decorative images -----------------------------------------------------------------
 
-    def decorations_to_artifacts(self):
-        decorative = [(element, parent) for element, parent in self.walk()
+    def decorations_to_artifacts(self, elements):
+        decorative = [(element, parent) for element, parent in elements
                       if _type(element) == 'Figure' and not str(element.get('/Alt', ''))]
         for element, parent in decorative:
             marks = [kid for kid in _kids(element) if isinstance(kid, int)]
@@ -259,11 +263,11 @@ class _Tree:
 
     # Parent tree and ID tree ------------------------------------------------------------
 
-    def rebuild_parent_tree(self):
+    def rebuild_parent_tree(self, elements):
         """Map each marked content and annotation back to the element that now holds it."""
         marks = {}          # page objgen -> {mcid: element}
         annotations = {}    # struct parent key -> element
-        for element, _ in self.walk():
+        for element, _ in elements:
             if element is self.document:
                 continue
             page = element.get('/Pg')
@@ -289,8 +293,8 @@ class _Tree:
             nums += [key, annotations[key]]
         self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
 
-    def rebuild_id_tree(self):
-        ids = {str(element.ID): element for element, _ in self.walk() if '/ID' in element}
+    def rebuild_id_tree(self, elements):
+        ids = {str(element.ID): element for element, _ in elements if '/ID' in element}
         if ids:
             names = Array()
             for key in sorted(ids):

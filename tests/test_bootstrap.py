@@ -35,3 +35,22 @@ def test_without_root_it_says_what_to_run(monkeypatch, capsys):
 def test_the_stamp_follows_pyproject():
     text = bootstrap._stamp_text()
     assert text == bootstrap._stamp_text() and len(text.split()[-1]) == 64
+
+
+@pytest.mark.parametrize('stamp, installs', [('outdated', True), (None, False)])
+def test_run_inside_the_venv_it_still_installs_what_pyproject_added(
+        monkeypatch, tmp_path, stamp, installs):
+    """`.venv/bin/python build.py` after pyproject.toml gained a dependency installs it
+    (else: a missing module later); with an up-to-date stamp it does nothing, and never
+    re-executes itself."""
+    stamp_path = tmp_path / '.nswp-bootstrap'
+    stamp_path.write_text(stamp or bootstrap._stamp_text())
+    calls = []
+    monkeypatch.setattr(bootstrap, 'STAMP', stamp_path)
+    monkeypatch.setattr(bootstrap.sys, 'prefix', str(bootstrap.VENV))
+    monkeypatch.setattr(bootstrap, 'ensure_system_packages', lambda: calls.append('apt'))
+    monkeypatch.setattr(bootstrap, 'ensure_virtualenv', lambda: calls.append('pip'))
+    monkeypatch.setattr(bootstrap.os, 'execv', lambda *args: calls.append('exec'))
+    bootstrap.ensure_environment(['--help'])
+    assert calls == (['apt', 'pip'] if installs else [])
+    assert stamp_path.read_text() == bootstrap._stamp_text()
