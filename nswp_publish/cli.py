@@ -253,7 +253,10 @@ def run_build(options):
             from .parallel import build_jobs
             built = build_jobs(project, request, todo, options.jobs, _progress())
             for job, result in built.items():
-                (manifest.record if result.status == 'written' else manifest.forget)(job)
+                if result.status == 'written':
+                    manifest.record(job, result.seconds)
+                else:
+                    manifest.forget(job)
             results = [built[job] for job in todo]
         manifest.save()
     if not results and not current:

@@ -4,8 +4,9 @@ Each output's inputs are hashed: its publication's folder, its language's
 catalogs (the publication's and the shared one), the templates and styles, the
 fonts a PDF embeds, the tool itself (its code and pinned dependencies) and the
 build options. `output/.build-manifest.json` remembers the hash each file was
-built from. Planning imports nothing heavy (no WeasyPrint, Jinja or Babel), so
-a build with nothing to do answers at once.
+built from, and how long each PDF took to lay out, so that the next build starts
+the longest first. Planning imports nothing heavy (no WeasyPrint, Jinja or Babel),
+so a build with nothing to do answers at once.
 """
 import hashlib
 import json
@@ -32,6 +33,7 @@ class Job:
     path: Path
     digest: str
     weight: int = 0     # 1 for a report layout: laid out first, being the longest
+    seconds: float | None = None    # what its layout took last time, if it was built
 
 
 def _hash_files(paths, root):
@@ -71,6 +73,7 @@ class Manifest:
         self.outputs = data.get('outputs', {})
         self.fonts = data.get('fonts', {})
         self.publications = data.get('publications', {})   # slug -> digest last validated
+        self.seconds = data.get('seconds', {})      # output -> its last layout's seconds
 
     def key(self, path):
         return os.path.relpath(path, self.path.parent)
@@ -78,8 +81,10 @@ class Manifest:
     def is_current(self, job):
         return self.outputs.get(self.key(job.path)) == job.digest and job.path.exists()
 
-    def record(self, job):
+    def record(self, job, seconds=None):
         self.outputs[self.key(job.path)] = job.digest
+        if seconds is not None:
+            self.seconds[self.key(job.path)] = round(seconds, 2)
 
     def forget(self, job):
         self.outputs.pop(self.key(job.path), None)
@@ -87,7 +92,7 @@ class Manifest:
     def save(self):
         """Write the manifest if it changed (a build with nothing to do writes nothing)."""
         data = {'outputs': dict(sorted(self.outputs.items())), 'fonts': self.fonts,
-                'publications': self.publications}
+                'publications': self.publications, 'seconds': dict(sorted(self.seconds.items()))}
         text = json.dumps(data, indent=1, ensure_ascii=False) + '\n'
         try:
             if self.path.read_text('utf-8') == text:
@@ -155,7 +160,8 @@ def plan(project, request):
                     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
                     path = project.output_dir / language / f'{output_name}-{edition}-{language}.{fmt}'
                     weight = int((editions[edition] or {}).get('layout') == 'report')
-                    job = Job(slug, language, edition, fmt, path, digest, weight)
+                    job = Job(slug, language, edition, fmt, path, digest, weight,
+                              manifest.seconds.get(manifest.key(path)))
                     (current if manifest.is_current(job) else todo).append(job)
     if request.editions and set(request.editions) - declared:
         return None     # an unknown edition: the full build names it

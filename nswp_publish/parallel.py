@@ -6,10 +6,12 @@ process is still loading, translating and rendering the content; the worker then
 keeps them for every PDF it is given. Even a single PDF gains: WeasyPrint's start
 overlaps with the content's.
 """
+import dataclasses
 import gc
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
@@ -56,23 +58,25 @@ def _start_writer(project, image_folder):
 
 
 def _write_pdf(path, html, variant, source):
-    """Lay out and write one PDF; the error's message, or None. (Our errors carry
-    hints and paths that do not survive pickling, so only their text comes back.)"""
+    """Lay out and write one PDF: (the error's message or None, seconds it took). (Our
+    errors carry hints and paths that do not survive pickling, so only their text comes
+    back.)"""
     global _writing
     _writing = True
+    start = time.perf_counter()
     try:
         _writer.write_file(path, html, variant, source)
     except PublishError as error:
-        return str(error)
+        return str(error), None
     except _Stopped:
         os._exit(1)                 # the pool would otherwise go on to its next file
     except Exception as error:      # not the input's fault: say which file, keep building
         return str(PublishError(f'laying out failed unexpectedly ({type(error).__name__}: '
                                 f'{error}); the previous file is kept', path,
-                                hint='rebuild with --jobs 1 to see where, and report it'))
+                                hint='rebuild with --jobs 1 to see where, and report it')), None
     finally:
         _writing = False
-    return None
+    return None, time.perf_counter() - start
 
 
 def _died(path):
@@ -81,9 +85,13 @@ def _died(path):
 
 
 def heaviest_first(job):
-    """Long documents first (PDFs; Chinese, whose fonts are the largest), so that the last
-    files to finish are short ones."""
-    return (job.fmt != 'pdf', -job.weight, job.language != 'zh')
+    """Long documents first, so that the last files to finish are short ones and no worker
+    waits long for another at the end: PDFs by the time each took last time (the build
+    records it); before them any PDF not built yet, a report layout first (Chinese first
+    among equals, its fonts being the largest); HTML last, written by the main process."""
+    known = job.seconds is not None
+    return (job.fmt != 'pdf', known, -(job.seconds if known else job.weight),
+            job.language != 'zh')
 
 
 def build_jobs(project, request, jobs, workers=None, progress=None):
@@ -106,8 +114,12 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
         if pdf_count:
             collect_garbage_less_often()
         for job in ordered:
-            finish(job, builder.build_one(builder.publication(job.slug), job.language,
-                                          job.edition, job.fmt, request))
+            start = time.perf_counter()
+            built = builder.build_one(builder.publication(job.slug), job.language,
+                                      job.edition, job.fmt, request)
+            if job.fmt == 'pdf' and built.status == 'written':
+                built = dataclasses.replace(built, seconds=time.perf_counter() - start)
+            finish(job, built)
         return results
     # Each PNG's PDF stream is made once for the whole build, by the first worker that
     # needs it, in a folder the workers share (image_streams).
@@ -123,9 +135,9 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             from .pipeline import Builder, Result
             builder = Builder(project, log_warnings=False)
 
-            def result(job, error=None, warnings=()):
+            def result(job, error=None, warnings=(), seconds=None):
                 return Result(job.path, job.language, job.edition, job.fmt,
-                              'failed' if error else 'written', error, warnings)
+                              'failed' if error else 'written', error, warnings, seconds)
 
             laying_out = {}
             for job in ordered:
@@ -147,10 +159,10 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             for future in as_completed(laying_out):
                 job, warnings = laying_out[future]
                 try:
-                    error = future.result()
+                    error, seconds = future.result()
                 except BrokenProcessPool:
-                    error = _died(job.path)
-                finish(job, result(job, error, warnings))
+                    error, seconds = _died(job.path), None
+                finish(job, result(job, error, warnings, seconds))
         except BaseException:
             # Interrupted: stop now, not after the files already queued.
             pool.shutdown(wait=False, cancel_futures=True)

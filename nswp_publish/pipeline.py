@@ -40,6 +40,7 @@ class Result:
     status: str                 # 'written' or 'failed'
     error: str | None = None
     warnings: tuple = ()        # messages shown in English, as `file:line: ...` lines
+    seconds: float | None = None    # a PDF's layout time, which orders the next build
 
 
 def interface_catalog(project, language):

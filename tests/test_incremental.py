@@ -4,7 +4,7 @@ import json
 
 from nswp_publish import cli
 from nswp_publish.incremental import MANIFEST_NAME, plan
-from nswp_publish.parallel import build_jobs
+from nswp_publish.parallel import build_jobs, heaviest_first
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 
 from conftest import set_translations
@@ -174,3 +174,34 @@ def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, 
     results = build_jobs(project, request, todo, 2).values()
     assert {result.status for result in results} == {'failed'}
     assert all('stopped unexpectedly' in result.error for result in results)
+
+
+def laying_out_order(project):
+    """The order a forced build of en and fr hands its files out in."""
+    todo, current, _ = plan(project, BuildRequest(languages=('en', 'fr')))
+    return [job.path.name for job in sorted(todo + current, key=heaviest_first)]
+
+
+def test_the_longest_pdf_last_time_is_laid_out_first(project, capsys, monkeypatch):
+    """A build records each PDF's layout time; the next one hands the longest to a worker
+    first, so that short files, not a long one, finish last."""
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['--lang', 'en', 'fr', '--jobs', '2']) == 0
+    capsys.readouterr()
+    manifest = json.loads((project.output_dir / MANIFEST_NAME).read_text())
+    seconds = manifest['seconds']
+    assert sorted(seconds) == ['en/nswp-brief-summary-en.pdf', 'fr/nswp-brief-summary-fr.pdf']
+    assert all(0 < value < 60 for value in seconds.values())
+
+    todo, _, _ = plan(project, BuildRequest(languages=('en', 'fr')))
+    assert not todo                                            # recorded, not rebuilt
+    seconds['en/nswp-brief-summary-en.pdf'] = 9.0              # as if English were longest
+    (project.output_dir / MANIFEST_NAME).write_text(json.dumps(manifest))
+    order = laying_out_order(project)
+    assert order[:2] == ['nswp-brief-summary-en.pdf', 'nswp-brief-summary-fr.pdf']
+    seconds['en/nswp-brief-summary-en.pdf'] = 0.01
+    del seconds['fr/nswp-brief-summary-fr.pdf']                # never built: first of all
+    (project.output_dir / MANIFEST_NAME).write_text(json.dumps(manifest))
+    order = laying_out_order(project)
+    assert order[:2] == ['nswp-brief-summary-fr.pdf', 'nswp-brief-summary-en.pdf']
+    assert [name.rsplit('.', 1)[1] for name in order] == ['pdf', 'pdf', 'html', 'html']
