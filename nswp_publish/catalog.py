@@ -147,6 +147,52 @@ def gnu_translations(catalog, domain):
     return Translations(buffer, domain)
 
 
+#: A `%(name)s` placeholder of an interface message (Jinja's newstyle gettext).
+NAMED_PLACEHOLDER = re.compile(r'%\((\w+)\)')
+
+
+def check_interface_formats(catalog, path):
+    """Refuse an interface translation that Jinja cannot %-format with its source's values.
+
+    Jinja's newstyle gettext formats every interface message (`translation % values`),
+    so a placeholder the source does not have (`%(categorie)s`), or a lone `%`, would stop
+    the rendering with an error naming the template, not the translation. GNU msgfmt
+    refuses both, and also a `python-format` translation that leaves a placeholder out:
+    so does this check (a plural's forms may leave out the count). A fuzzy translation
+    is not used, so it is not checked.
+    """
+    for entry in catalog:
+        if not entry.id or entry.fuzzy:
+            continue
+        sources = entry.id if isinstance(entry.id, (list, tuple)) else (entry.id,)
+        names = {name for source in sources for name in NAMED_PLACEHOLDER.findall(source)}
+        plural = isinstance(entry.id, (list, tuple))
+        values = {name: '' for name in names | ({'num'} if plural else set())}  # the count
+        strings = entry.string if isinstance(entry.string, (list, tuple)) else (entry.string,)
+        for string in strings:
+            if not string:
+                continue
+            try:
+                string % values
+            except KeyError as error:
+                raise CatalogError(
+                    f'the translation has the placeholder %({error.args[0]})s, which its '
+                    f'source does not have', path, entry.lineno,
+                    hint='use only ' + (', '.join(f'%({name})s' for name in sorted(values))
+                                        or 'no placeholder') + ', as in msgid') from None
+            except (ValueError, TypeError) as error:
+                raise CatalogError(
+                    f'the translation is not a valid format string ({error})', path,
+                    entry.lineno, hint='write a literal % as %%, and placeholders as '
+                                       '%(name)s, as in msgid') from None
+            left_out = names - set(NAMED_PLACEHOLDER.findall(string))
+            if left_out and not plural and 'python-format' in entry.flags:
+                raise CatalogError(
+                    'the translation leaves out ' + ', '.join(
+                        f'%({name})s' for name in sorted(left_out)), path, entry.lineno,
+                    hint='keep every placeholder of msgid, as GNU msgfmt requires')
+
+
 class InterfaceTranslations:
     """The interface text of one language as Jinja's i18n extension calls it, noting each
     message it had to show in English (untranslated, fuzzy or missing), for the build's
@@ -156,6 +202,8 @@ class InterfaceTranslations:
         self.language = language
         self.catalog = catalog
         self.path = path
+        if catalog is not None:
+            check_interface_formats(catalog, path)
         self.translations = gnu_translations(catalog, domain)
         self.missed = {}            # (msgctxt, msgid) -> warning, in the order met
 

@@ -21,15 +21,18 @@ def append(extra):
     return lambda text: text + extra
 
 
-def translate(msgid, msgstr):
-    """Not a text edit: a translation set in the French catalog (see `prepare`)."""
-    return ('translate', msgid, msgstr)
+def translate(msgid, msgstr, domain='brief'):
+    """Not a text edit: a translation set in a French catalog, the publication's unless
+    `domain` says otherwise."""
+    return ('translate', msgid, msgstr, domain)
 
 
 PUB = 'content/brief/publication.yaml'
 INTRO = 'content/brief/intro.yaml'
 NOTES = 'content/brief/footnotes.yaml'
 PO = 'locales/fr/LC_MESSAGES/brief.po'
+INTERFACE_PO = 'locales/fr/LC_MESSAGES/messages.po'
+CHART_ROW = '%(category)s: %(values)s.'
 CSS = 'templates/assets/report.css'
 
 #: (case, file damaged, damage, file named in the error, marker of the line (None: line 1),
@@ -129,6 +132,16 @@ CORPUS = [
     ('translation-javascript-link', PO,
      translate(LINK, 'Voir le [site](javascript:alert(1))[^site].'), PO, f'msgid "{LINK}"',
      'links: missing `(https://nswp.org)`', 'html'),
+    ('interface-unknown-placeholder', INTERFACE_PO,
+     translate(CHART_ROW, '%(categorie)s : %(values)s.', 'messages'), INTERFACE_PO,
+     f'msgid "{CHART_ROW}"', 'the translation has the placeholder %(categorie)s, which its '
+     'source does not have (use only %(category)s, %(values)s', 'html'),
+    ('interface-left-out-placeholder', INTERFACE_PO,
+     translate(CHART_ROW, '%(category)s.', 'messages'), INTERFACE_PO, f'msgid "{CHART_ROW}"',
+     'the translation leaves out %(values)s', 'html'),
+    ('interface-lone-percent', INTERFACE_PO,
+     translate(CHART_ROW, '%(category)s : 100 % %(values)s.', 'messages'), INTERFACE_PO,
+     f'msgid "{CHART_ROW}"', 'the translation is not a valid format string', 'html'),
     ('template-syntax', 'templates/partials/cover.html', replace('{{ pub.date }}', '{% if %}'),
      'templates/partials/cover.html', '{% if %}', 'template syntax error', 'html'),
     ('template-undefined', 'templates/partials/cover.html',
@@ -159,7 +172,7 @@ def test_bad_input(project, capsys, monkeypatch, case, damaged, damage,
 
     path = project.root / damaged
     if isinstance(damage, tuple):
-        set_translations(project, 'fr', 'brief', {damage[1]: damage[2]})
+        set_translations(project, 'fr', damage[3], {damage[1]: damage[2]})
     else:
         text = path.read_bytes().decode('utf-8')
         path.write_bytes(damage(text).encode('utf-8', 'surrogateescape'))
