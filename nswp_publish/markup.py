@@ -18,6 +18,10 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
 PLACEHOLDER = re.compile(r'\{([^{}\s]*)\}')
+#: Link text that is an address (a URL, a path, an email), one long word that may be broken
+#: anywhere to fit its line: its link gets the class `url`. Other link text keeps its
+#: words whole (WeasyPrint 70 breaks "th|e" at a line's end in a link that may wrap anywhere).
+ADDRESS = re.compile(r'\S*(://|@|/)\S*\Z|www\.\S+\Z')
 PLACEHOLDER_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
 SAFE_LINK = re.compile(r'(https?://|mailto:|#)', re.IGNORECASE)
 
@@ -118,7 +122,8 @@ def render_html(text, values=None, footnote=None, xref=None):
     html = []
     link_ok = []
     numbers = []
-    for token in parse_inline(text):
+    tokens = parse_inline(text)
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind in ('text', 'text_special'):
             html.append(_fill(token.content, values))
@@ -136,6 +141,8 @@ def render_html(text, values=None, footnote=None, xref=None):
             numbers.append(xref(href[1:]) if xref and href.startswith('#') else None)
             if link_ok[-1] and href.startswith('#'):
                 html.append(Markup('<a class="xref" href="%s">') % href)
+            elif link_ok[-1] and _is_address(tokens, index, values):
+                html.append(Markup('<a class="url" href="%s">') % href)
             elif link_ok[-1]:
                 html.append(Markup('<a href="%s">') % href)
         elif kind == 'link_close':
@@ -153,6 +160,18 @@ def render_html(text, values=None, footnote=None, xref=None):
         else:
             html.append(escape(token.content))
     return Markup('').join(html)
+
+
+def _is_address(tokens, index, values):
+    """Whether the text of the link opened at `tokens[index]` is an address (`ADDRESS`)."""
+    words = []
+    for token in tokens[index + 1:]:
+        if token.type == 'link_close':
+            break
+        if token.type in ('text', 'text_special'):
+            words.append(PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), '')),
+                                         token.content))
+    return bool(ADDRESS.fullmatch(''.join(words).strip()))
 
 
 def render_plain(text, values=None):
