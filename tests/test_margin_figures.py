@@ -284,3 +284,55 @@ def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margi
     assert narrow['scroll'] <= 320
     assert 0 <= narrow['figure'][0] and narrow['figure'][1] <= 320
     assert narrow['first'][1] <= narrow['figure'][2] < narrow['beside'][2]
+
+
+CHART_BLOCKS = f'''\
+  - image:
+      src: roof.jpg
+      alt: "{WIDE_ALT}"
+  - p: "First paragraph. {WORDS}"
+  - image:
+      src: umbrella.jpg
+      alt: "{MARGIN_ALT}"
+      width: margin
+  - p: "Short."
+  - chart:
+      type: bar
+      data:
+        - {{region: "Africa", members: 41}}
+        - {{region: "Asia and the Pacific", members: 37}}
+        - {{region: "Europe", members: 20}}
+      x: region
+      y: members
+      caption: "Members by region"
+'''
+
+
+def test_a_chart_spans_the_column_and_the_margin_below_a_margin_figure(tmp_path):
+    """Drawn for the full text width, a chart squeezed into the narrower column of an edition
+    with margin figures would have labels too small to read: it spans column and margin,
+    starting below the figure hanging there."""
+    project = one_chapter_project(tmp_path, 'charted', '{brief: {label: Brief}}', CHART_BLOCKS)
+    folder = project.content_dir / 'charted'
+    raster(folder / 'umbrella.jpg', (900, 600), 'JPEG', (200, 16, 46))
+    raster(folder / 'roof.jpg', (2400, 1200), 'JPEG', (31, 78, 121))
+    results = Builder(project, log_warnings=False).build(BuildRequest(formats=('pdf',)))
+    assert [result.error for result in results if result.status != 'written'] == []
+    # Each Figure's layout box, as WeasyPrint tags it (CSS px from the page's top left).
+    boxes = {}
+    with pikepdf.open(project.output_dir / 'en' / 'nswp-charted-brief-en.pdf') as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if node.get('/S') == '/Figure' and '/A' in node:
+                    boxes[str(node.Alt).split('.')[0]] = [float(v) for v in node.A.BBox]
+                if '/K' in node:
+                    stack.append(node.K)
+    wide, figure, chart = boxes[WIDE_ALT], boxes[MARGIN_ALT], boxes['Members by region']
+    assert chart[0] == pytest.approx(wide[0], abs=1)        # from the column's left edge
+    assert chart[2] > figure[2] - 20                        # to the margin column's end
+    assert chart[1] >= figure[3]                            # below the margin figure
+    assert (chart[2] - chart[0]) / 640 > 0.9                # its 12 px labels nearly 12 px
