@@ -190,7 +190,6 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
                     manifest.record(job, result.seconds)
                 else:
                     manifest.forget(job)
-                if result.status != 'written':
                     by_language[job.language].problems.append(('build', result.error))
                     by_language[job.language].results['build'] = FAIL
             manifest.save()
