@@ -21,9 +21,10 @@ is made of pydyf streams, dictionaries, arrays, bytes and plain values. Anything
 else (another WeasyPrint, a new attribute) goes WeasyPrint's normal way: slower,
 never a different PDF. tests/test_image_streams.py fails if the memo stops working.
 
-Not covered: a palette PNG, or one with a transparent colour, is converted to RGB(A)
-and encoded again when WeasyPrint first opens it (`RasterImage.__init__`), once per
-worker process; the memo then spares only its PDF stream.
+A PNG that WeasyPrint converts when it opens it (a palette, a transparent colour, 1-bit
+or 32-bit grey: `RasterImage.__init__` makes it RGB or RGBA and encodes it again) is
+converted once per build too: `ConvertedSources` does that same conversion for the
+build's fetcher, which hands WeasyPrint the result, so that no worker converts it again.
 """
 import fcntl
 import hashlib
@@ -186,17 +187,9 @@ class StreamMemo:
 
     # -- between processes --------------------------------------------------------
 
-    @contextmanager
     def locked(self, key):
         """Only one process makes a stream; the others wait for its file."""
-        try:
-            handle = open(self.folder / f'{key}.lock', 'a')
-        except OSError:                 # the folder is gone: each makes its own
-            yield
-            return
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+        return _locked(self.folder, key)
 
     def read(self, key):
         try:
@@ -214,6 +207,91 @@ class StreamMemo:
             write_atomic(self.folder / f'{key}.stream', pickle.dumps(template, protocol=5))
         except PublishError as error:   # a cache that cannot be written is no error
             LOGGER.debug('image streams: %s', error)
+
+
+@contextmanager
+def _locked(folder, key):
+    """Hold the build folder's lock for `key`: one process makes a file, the others wait."""
+    try:
+        handle = open(folder / f'{key}.lock', 'a')
+    except OSError:                 # the folder is gone: each makes its own
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+class ConvertedSources:
+    """PNG files WeasyPrint would convert on opening, converted once per build.
+
+    WeasyPrint 70 (`RasterImage.__init__`) makes a PNG with a transparent colour RGBA,
+    and a palette, 1-bit or 32-bit grey one RGB, then encodes it again as PNG: in every
+    process that opens it. `converted` does exactly that, once, and the build's fetcher
+    gives WeasyPrint the result, which it then takes as it is (an RGB or RGBA PNG): the
+    same image data, so the same PDF. In `folder` (`build_folder`) the workers share it.
+    A PNG whose EXIF turns it is left to WeasyPrint, which turns it before converting.
+    Whether a file needs converting is read from its header, without decoding it.
+    """
+
+    def __init__(self, folder=None):
+        self.folder = Path(folder) if folder else None
+        self.memory = {}
+        self.made = 0
+
+    def converted(self, path):
+        """The converted PNG bytes of a file WeasyPrint would convert, or None."""
+        from PIL import Image
+        try:
+            with Image.open(path) as image:         # the header only: no pixels decoded
+                mode = _converted_mode(image) if image.format == 'PNG' else None
+        except Exception:       # noqa: BLE001 - not an image we know: WeasyPrint's to read
+            return None
+        if mode is None:
+            return None
+        data = Path(path).read_bytes()
+        key = hashlib.sha256(data).hexdigest() + '-' + mode
+        if key not in self.memory:
+            self.memory[key] = self._shared(key, data) if self.folder else self._convert(data)
+        return self.memory[key] or None         # b'': one left to WeasyPrint
+
+    def _shared(self, key, data):
+        with _locked(self.folder, key):
+            try:
+                return (self.folder / f'{key}.png').read_bytes()
+            except OSError:
+                made = self._convert(data)
+            try:
+                write_atomic(self.folder / f'{key}.png', made)
+            except PublishError as error:   # a cache that cannot be written is no error
+                LOGGER.debug('converted images: %s', error)
+            return made
+
+    def _convert(self, data):
+        """The converted PNG, or b'' for one WeasyPrint must turn first (its EXIF says so;
+        reading a PNG's EXIF decodes it, hence here and not in `converted`)."""
+        from PIL import Image
+        self.made += 1
+        with Image.open(io.BytesIO(data)) as image:
+            if image.getexif().get(EXIF_ORIENTATION, 1) != 1:
+                return b''
+            converted = image.convert(_converted_mode(image))
+            output = io.BytesIO()
+            converted.save(output, format='PNG', optimize=False)
+        return output.getvalue()
+
+
+#: The EXIF tag of a picture's orientation.
+EXIF_ORIENTATION = 0x0112
+
+
+def _converted_mode(image):
+    """The mode WeasyPrint 70 converts an opened image to, or None if it keeps it."""
+    if 'transparency' in image.info:
+        return 'RGBA'
+    if image.mode in ('1', 'P', 'I'):
+        return 'RGB'
+    return None
 
 
 def _only_attributes(value, own):

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import pdf_structure
-from .image_streams import ImageCache
+from .image_streams import ConvertedSources, ImageCache
 from .errors import ResourceError
 from .output import write_atomic
 
@@ -36,8 +36,13 @@ PRESS_CSS = f'''
 LOGGER = logging.getLogger('nswp_publish')
 
 
+#: What the fetcher names a converted PNG's response: not `file:`, so that WeasyPrint
+#: takes the bytes given, not the file at the path (`image_streams.ConvertedSources`).
+CONVERTED_PREFIX = 'converted+'
+
+
 def _make_fetcher_class():
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):
         """Fetches `data:` URIs and files inside the allowed folders, nothing else.
@@ -48,10 +53,11 @@ def _make_fetcher_class():
         missing or refused resource is an error, not a silently blank space.
         """
 
-        def __init__(self, allowed_dirs):
+        def __init__(self, allowed_dirs, converted_sources=None):
             super().__init__(timeout=5, allowed_protocols={'file', 'data'},
                              fail_on_errors=True)
             self.allowed_dirs = [Path(folder).resolve() for folder in allowed_dirs]
+            self.converted_sources = converted_sources
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
@@ -66,6 +72,11 @@ def _make_fetcher_class():
             if not inside or not path.is_file():
                 raise ValueError(f'refused to fetch {url}: it is not a file inside '
                               f'{", ".join(str(d) for d in self.allowed_dirs)}')
+            if self.converted_sources is not None and path.suffix.lower() == '.png':
+                converted = self.converted_sources.converted(path)
+                if converted is not None:
+                    return URLFetcherResponse(CONVERTED_PREFIX + url, converted,
+                                              headers={'Content-Type': 'image/png'})
             return super().fetch(url, headers)
 
     return ProjectFetcher
@@ -92,7 +103,7 @@ class PdfWriter:
         self.fatal_fetch_error = FatalURLFetchingError
         self.font_config = FontConfiguration()
         self.image_cache = ImageCache(image_folder)
-        self.fetcher = _make_fetcher_class()(allowed_dirs)
+        self.fetcher = _make_fetcher_class()(allowed_dirs, ConvertedSources(image_folder))
         self.base_url = Path(allowed_dirs[0]).resolve().as_uri() + '/'
 
     def write_file(self, path, html, variant='accessible', source=None):

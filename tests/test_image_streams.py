@@ -214,3 +214,33 @@ def test_incremental_build_rebuilds_for_a_new_language_variant_of_an_image(
     assert statuses() == {'en': 'written', 'fr': 'written'}
     assert widths('fr') == {300, 320} and widths('en') == {640, 320}
     assert not list((tmp_path / 'out').glob(image_streams.FOLDER_PREFIX + '*'))
+
+
+def test_a_png_weasyprint_converts_is_converted_once_per_build(tmp_path, decodes, monkeypatch):
+    """A palette PNG and one with a transparent colour: WeasyPrint makes them RGB or RGBA when
+    it opens them, in each worker; the build converts each once, the same way, and the PDFs
+    are the bytes WeasyPrint writes by itself."""
+    project = make_project(tmp_path / 'project')
+    folder = project.content_dir / SLUG
+    noisy(PHOTO, 'RGB').quantize(64).save(folder / 'photo.png')           # a palette
+    keyed = noisy(GLASS, 'RGB')
+    keyed.save(folder / 'glass.png', transparency=keyed.getpixel((0, 0)))  # a transparent colour
+    with PILImage.open(folder / 'photo.png') as photo, PILImage.open(folder / 'glass.png') as glass:
+        assert photo.mode == 'P' and 'transparency' in glass.info
+    decodes()
+    pool = build_in_pool(Project(project.root, tmp_path / 'pool'))
+    # Here: our checks. In the workers: each converted once, and its stream made once.
+    assert decodes() == {('here', '640x480'): 1, ('here', '320x240'): 1,
+                         ('workers', '640x480'): 2, ('workers', '320x240'): 2}
+
+    monkeypatch.setattr(image_streams.ConvertedSources, 'converted', lambda self, path: None)
+    without_memo(monkeypatch)
+    plain_pool = build_in_pool(Project(project.root, tmp_path / 'plain-pool'))
+    found = decodes()
+    assert found[('workers', '640x480')] >= 3        # conversions in each worker, streams
+    assert pool == plain_pool
+    reader = PdfReader(tmp_path / 'pool' / 'en' / f'nswp-{SLUG}-brief-en.pdf')
+    modes = {int(xobject.get_object()['/Width']): '/SMask' in xobject.get_object()
+             for page in reader.pages for xobject in page['/Resources']['/XObject'].values()
+             if xobject.get_object()['/Subtype'] == '/Image'}
+    assert modes == {640: False, 320: True}          # RGB; RGBA with its mask
