@@ -50,7 +50,9 @@ def _make_fetcher_class():
         WeasyPrint's timeout does not cover `file:` URLs, so a path such as
         /dev/urandom must never be opened: only regular files inside the
         allowed folders are. Any failure stops the rendering (`fail_on_errors`): a
-        missing or refused resource is an error, not a silently blank space.
+        missing or refused resource is an error, not a silently blank space. A PNG that
+        WeasyPrint would convert on opening comes converted, once per build
+        (`image_streams.ConvertedSources`).
         """
 
         def __init__(self, allowed_dirs, converted_sources=None):
