@@ -50,6 +50,7 @@ COVER = '''\
   <p class="running-title" aria-hidden="true">{{ pub.meta.short_title }}</p>
 </header>
 {% endblock %}
+{% block back %}<!-- the briefing's own back page -->{{ super() }}{% endblock %}
 '''
 
 
@@ -109,6 +110,7 @@ def test_briefing_note_builds_in_every_language(two_publications, language):
     assert squeeze(number) in pdf.body                                        # Babel numbers
     html = output.with_suffix('.html').read_text()
     assert 'briefing-cover' in html and '#006d77' in html                     # own cover, colours
+    assert "<!-- the briefing's own back page -->" in html                    # own back block
     assert 'id="list-of-figures"' not in html                                 # summary edition only
     assert not (two_publications.output_dir / language / f'nswp-{BRIEF}-full-{language}.pdf').exists()
 
