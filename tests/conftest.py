@@ -23,6 +23,23 @@ SLUG = 'strategic-review-2010-15'
 BODY_SIZE = 11.9
 #: WeasyPrint draws pages in CSS pixels: 0.75 PDF points each.
 PAGE_SCALE = 0.75
+CHROMIUM = shutil.which('chromium')
+#: Chromium in a container, on local pages: no sandbox, GPU or background traffic.
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+
+@pytest.fixture(scope='module')
+def browser():
+    """Debian's chromium driven by Playwright, one per test module; skipped without them
+    (.ci/run installs both)."""
+    sync_api = pytest.importorskip('playwright.sync_api')
+    if not CHROMIUM:
+        pytest.skip('needs Debian chromium (.ci/run installs it)')
+    with sync_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope='session')
@@ -151,6 +168,23 @@ def project(tmp_path):
     project = Project(root)
     update_all(project)
     return project
+
+
+def raster_images(reader):
+    """Every raster image the pages draw, found through forms too: (width, height, filter)."""
+    found = []
+
+    def visit(resources):
+        for xobject in (resources or {}).get('/XObject', {}).values():
+            xobject = xobject.get_object()
+            if xobject['/Subtype'] == '/Image':
+                found.append((int(xobject['/Width']), int(xobject['/Height']),
+                              xobject.get('/Filter')))
+            elif xobject['/Subtype'] == '/Form':
+                visit(xobject.get('/Resources'))
+    for page in reader.pages:
+        visit(page.get('/Resources'))
+    return found
 
 
 def set_translations(project, language, domain, translations):

@@ -27,17 +27,14 @@ from nswp_publish.pdf import PdfWriter
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 from nswp_publish.preview import Preview
 
-from conftest import ROOT, SLUG, output_file
+from conftest import CHROMIUM, ROOT, SLUG, output_file
 
 try:
     from playwright import sync_api as playwright
 except ImportError:
     playwright = None
-CHROMIUM = shutil.which('chromium')
 web = pytest.mark.skipif(not (CHROMIUM and playwright),
                          reason='needs Debian chromium and playwright (.ci/run installs them)')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
 LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
 AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
 #: The rule sets the pages must pass: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's
@@ -55,14 +52,6 @@ def axe_source():
         subprocess.run([npm, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], cwd=ROOT,
                        check=True, capture_output=True)
     return AXE.read_text('utf-8')
-
-
-@pytest.fixture(scope='module')
-def browser():
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from nswp_publish.catalog import po_path, read_catalog
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 
-from conftest import ROOT, PdfText, squeeze
+from conftest import ROOT, PdfText, raster_images, squeeze
 
 SLUG = 'briefing-member-consultation-2015'
 EDITION = 'briefing'
@@ -42,23 +42,6 @@ def translate(language, text):
     return catalog[text].string
 
 
-def images_of(reader):
-    """Every raster image XObject on the pages, found through forms too: (width, height, filter)."""
-    found = []
-
-    def visit(resources):
-        for xobject in (resources or {}).get('/XObject', {}).values():
-            xobject = xobject.get_object()
-            if xobject['/Subtype'] == '/Image':
-                found.append((xobject['/Width'], xobject['/Height'], xobject.get('/Filter')))
-            elif xobject['/Subtype'] == '/Form':
-                visit(xobject.get('/Resources'))
-
-    for page in reader.pages:
-        visit(page.get('/Resources'))
-    return found
-
-
 def alt_texts(reader):
     """The /Alt of every element of the tagged PDF's structure tree."""
     alts, stack = [], [reader.trailer['/Root']['/StructTreeRoot']]
@@ -79,7 +62,7 @@ def alt_texts(reader):
 def test_the_photo_at_print_resolution_with_translated_alt(briefing, language):
     reader = PdfReader(briefing[language])
     # consultation.jpg is 1800 x 760: the PDF keeps the print file, a JPEG, whole.
-    assert (1800, 760, '/DCTDecode') in images_of(reader)
+    assert (1800, 760, '/DCTDecode') in raster_images(reader)
     alt = translate(language, PHOTO_ALT)
     assert squeeze(alt) in [squeeze(text) for text in alt_texts(reader)]
 

@@ -4,7 +4,6 @@ width; only the edition that has one gets the wider margin; it is a Figure with 
 after the paragraph it follows; on the web it hangs beside the column on a wide screen and
 is an ordinary figure at 320 px; a publication stylesheet that leaves it no room is refused
 with its line."""
-import shutil
 
 import pikepdf
 import pytest
@@ -45,14 +44,21 @@ BLOCKS = f'''\
 '''
 
 
+def write_photos(folder, scale=1):
+    """The margin figure's photo (3:2) and a photo wider than any column (2:1)."""
+    raster(folder / 'umbrella.jpg', (round(900 * scale), round(600 * scale)), 'JPEG',
+           (200, 16, 46))
+    raster(folder / 'roof.jpg', (round(2400 * scale), round(1200 * scale)), 'JPEG',
+           (31, 78, 121))
+
+
 @pytest.fixture(scope='module')
 def margins(tmp_path_factory):
     """One chapter with a margin figure in the `brief` edition only; `plain` has none."""
     project = one_chapter_project(tmp_path_factory.mktemp('margins'), 'margins',
                                   '{brief: {label: Brief}, plain: {label: Plain}}', BLOCKS)
     folder = project.content_dir / 'margins'
-    raster(folder / 'umbrella.jpg', (900, 600), 'JPEG', (200, 16, 46))
-    raster(folder / 'roof.jpg', (2400, 1200), 'JPEG', (31, 78, 121))   # wider than any column
+    write_photos(folder)
     results = Builder(project, log_warnings=False).build(BuildRequest())
     assert [result.error for result in results if result.status != 'written'] == []
     return project
@@ -185,8 +191,7 @@ def test_pdf_structure_has_the_figure_after_the_paragraph_it_follows(margins):
 def test_a_stylesheet_that_leaves_margin_figures_no_room_is_refused(tmp_path):
     project = one_chapter_project(tmp_path, 'margins', '{brief: {label: Brief}}', BLOCKS)
     folder = project.content_dir / 'margins'
-    raster(folder / 'umbrella.jpg', (90, 60), 'JPEG', (200, 16, 46))
-    raster(folder / 'roof.jpg', (240, 120), 'JPEG', (31, 78, 121))
+    write_photos(folder, scale=0.1)                     # only loaded, never laid out
     with open(folder / 'publication.yaml', 'a') as meta:
         meta.write('stylesheet: style.css\n')
 
@@ -223,8 +228,7 @@ def test_a_narrow_margin_column_keeps_the_figure_on_the_paper(tmp_path, column):
     the text flows round it: never off the paper."""
     project = one_chapter_project(tmp_path, 'margins', '{brief: {label: Brief}}', BLOCKS)
     folder = project.content_dir / 'margins'
-    raster(folder / 'umbrella.jpg', (900, 600), 'JPEG', (200, 16, 46))
-    raster(folder / 'roof.jpg', (2400, 1200), 'JPEG', (31, 78, 121))
+    write_photos(folder)
     with open(folder / 'publication.yaml', 'a') as meta:
         meta.write('stylesheet: style.css\n')
     (folder / 'style.css').write_text(f'@page {{ size: A5; }}\n:root {{ --margin-column: {column}; }}\n')
@@ -245,12 +249,8 @@ def test_a_narrow_margin_column_keeps_the_figure_on_the_paper(tmp_path, column):
         assert [line for line, *_ in beside] != [line for line, *_ in twin]   # flows round
 
 
-def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margins,
+def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margins, browser,
                                                                             axe_source):
-    playwright = pytest.importorskip('playwright.sync_api')
-    chromium = shutil.which('chromium')
-    if not chromium:
-        pytest.skip('needs Debian chromium (.ci/run installs it)')
     measure = '''() => {
         const box = e => e.getBoundingClientRect();
         const figure = box(document.querySelector('figure.image-margin'));
@@ -259,19 +259,13 @@ def test_web_page_hangs_the_figure_beside_the_column_and_reflows_at_320_px(margi
                 beside: [beside.left, beside.right, beside.top],
                 scroll: document.documentElement.scrollWidth};
     }'''
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=[
-            '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'])
-        try:
-            found, violations = {}, []
-            for width in (1440, 320):
-                page = browser.new_page(viewport={'width': width, 'height': 900})
-                page.goto(output(margins, 'brief', 'html').as_uri())
-                found[width] = page.evaluate(measure)
-                violations += run_axe(page, axe_source)
-                page.close()
-        finally:
-            browser.close()
+    found, violations = {}, []
+    for width in (1440, 320):
+        page = browser.new_page(viewport={'width': width, 'height': 900})
+        page.goto(output(margins, 'brief', 'html').as_uri())
+        found[width] = page.evaluate(measure)
+        violations += run_axe(page, axe_source)
+        page.close()
     assert violations == []
     wide, narrow = found[1440], found[320]
     # Wide: right of the column, inside the window, level with the paragraph after it,
@@ -314,8 +308,7 @@ def test_a_chart_spans_the_column_and_the_margin_below_a_margin_figure(tmp_path)
     starting below the figure hanging there."""
     project = one_chapter_project(tmp_path, 'charted', '{brief: {label: Brief}}', CHART_BLOCKS)
     folder = project.content_dir / 'charted'
-    raster(folder / 'umbrella.jpg', (900, 600), 'JPEG', (200, 16, 46))
-    raster(folder / 'roof.jpg', (2400, 1200), 'JPEG', (31, 78, 121))
+    write_photos(folder)
     results = Builder(project, log_warnings=False).build(BuildRequest(formats=('pdf',)))
     assert [result.error for result in results if result.status != 'written'] == []
     # Each Figure's layout box, as WeasyPrint tags it (CSS px from the page's top left).

@@ -11,14 +11,11 @@ from PIL import Image as PILImage
 from pypdf import PdfReader
 
 from nswp_publish import cli, content, images
-from nswp_publish.catalog import po_path, read_catalog
 from nswp_publish.errors import ContentError
-from nswp_publish.extract import catalog_bytes
-from nswp_publish.output import write_atomic
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 from nswp_publish.workflow import update_all
 
-from conftest import ROOT
+from conftest import ROOT, raster_images, set_translations
 
 SLUG = 'media-demo'
 LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
@@ -101,16 +98,6 @@ def write_media_publication(folder, chapter=CHAPTER, languages='[en, fr, zh]', e
     return folder
 
 
-def translate(project, language, translations):
-    path = po_path(project.locales_dir, language, SLUG)
-    catalog = read_catalog(path, language, SLUG)
-    for message in catalog:
-        if message.id and message.id in translations:
-            message.string = translations[message.id]
-            message.flags.discard('fuzzy')
-    write_atomic(path, catalog_bytes(catalog))
-
-
 FRENCH = {'Sex workers marching with a red umbrella banner':
           'Des travailleuses du sexe défilent derrière une banderole au parapluie rouge',
           'Africa': 'Afrique', 'Europe': 'Europe', 'Members by region': 'Membres par région',
@@ -127,7 +114,7 @@ def media_project(tmp_path_factory):
     write_media_publication(root / 'content' / SLUG)
     project = Project(root)
     update_all(project)
-    translate(project, 'fr', FRENCH)
+    set_translations(project, 'fr', SLUG, FRENCH)
     images.clear_cache()
     results = Builder(project, log_warnings=False).build(BuildRequest(languages=('en', 'fr', 'zh')))
     failed = [result.error for result in results if result.status != 'written']
@@ -156,25 +143,9 @@ def structure(reader):
     return found
 
 
-def page_images(reader):
-    """Raster images drawn on the pages (also inside form XObjects): (width, height)."""
-    sizes = []
-
-    def visit(resources):
-        for xobject in (resources or {}).get('/XObject', {}).values():
-            xobject = xobject.get_object()
-            if xobject['/Subtype'] == '/Image':
-                sizes.append((int(xobject['/Width']), int(xobject['/Height'])))
-            elif xobject['/Subtype'] == '/Form':
-                visit(xobject.get('/Resources'))
-    for page in reader.pages:
-        visit(page.get('/Resources'))
-    return sizes
-
-
 def test_pdf_has_the_print_images_and_alt_text(media_project):
     reader = PdfReader(output(media_project, 'fr', 'pdf'))
-    sizes = page_images(reader)
+    sizes = [(width, height) for width, height, _ in raster_images(reader)]
     assert (2400, 1600) in sizes                   # the original photo, not the web copy
     assert (600, 8) in sizes
     figures = [alt for tag, alt in structure(reader) if tag == '/Figure']
@@ -360,45 +331,35 @@ def test_table_with_both_forms(tmp_path):
         tmp_path, chapter)
 
 
-def test_chromium_shows_images_chart_and_its_data(media_project):
+def test_chromium_shows_images_chart_and_its_data(media_project, browser):
     """The web page in a real browser: every image decoded at its size, the chart laid out
     and named, its data table reachable."""
-    playwright = pytest.importorskip('playwright.sync_api')
-    chromium = shutil.which('chromium')
-    if not chromium:
-        pytest.skip('needs Debian chromium (.ci/run installs it)')
-    page_url = output(media_project, 'fr', 'html').as_uri()
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=[
-            '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'])
-        try:
-            page = browser.new_page(viewport={'width': 1000, 'height': 900})
-            failed = []
-            page.on('requestfailed', lambda request: failed.append(request.url))
-            page.goto(page_url)
-            page.wait_for_load_state('load')
-            shown = page.eval_on_selector_all('img', '''images => images.map(image => [
-                image.getAttribute('alt'), image.complete, image.naturalWidth,
-                image.getBoundingClientRect().width])''')
-            assert failed == []
-            # cover: logo, picture; chapter: photo, mark, rule; back: funder's logo, logo
-            assert len(shown) == 7
-            assert [row[0] for row in shown].count('NSWP') == 2
-            for alt, complete, natural, width in shown:
-                assert complete and natural > 0 and width > 0, (alt, natural, width)
-            photo = [row for row in shown if row[0].startswith('Des travailleuses')]
-            assert photo and photo[0][2] == 1600 and photo[0][3] <= 1000
-            chart = page.locator('svg[role="img"][aria-labelledby="split-title"]')
-            assert chart.bounding_box()['width'] > 300
-            assert page.locator('svg[aria-labelledby="split-title"] title').text_content() == 'Who leads'
-            details = page.locator('details.chart-data').first
-            assert not details.locator('table').is_visible()
-            details.locator('summary').click()
-            assert details.locator('table').is_visible()
-            assert 'Afrique' in details.locator('table').inner_text()
-            assert '1\u202f234,5' in details.locator('table').inner_text()
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={'width': 1000, 'height': 900})
+    failed = []
+    page.on('requestfailed', lambda request: failed.append(request.url))
+    page.goto(output(media_project, 'fr', 'html').as_uri())
+    page.wait_for_load_state('load')
+    shown = page.eval_on_selector_all('img', '''images => images.map(image => [
+        image.getAttribute('alt'), image.complete, image.naturalWidth,
+        image.getBoundingClientRect().width])''')
+    assert failed == []
+    # cover: logo, picture; chapter: photo, mark, rule; back: funder's logo, logo
+    assert len(shown) == 7
+    assert [row[0] for row in shown].count('NSWP') == 2
+    for alt, complete, natural, width in shown:
+        assert complete and natural > 0 and width > 0, (alt, natural, width)
+    photo = [row for row in shown if row[0].startswith('Des travailleuses')]
+    assert photo and photo[0][2] == 1600 and photo[0][3] <= 1000
+    chart = page.locator('svg[role="img"][aria-labelledby="split-title"]')
+    assert chart.bounding_box()['width'] > 300
+    assert page.locator('svg[aria-labelledby="split-title"] title').text_content() == 'Who leads'
+    details = page.locator('details.chart-data').first
+    assert not details.locator('table').is_visible()
+    details.locator('summary').click()
+    assert details.locator('table').is_visible()
+    assert 'Afrique' in details.locator('table').inner_text()
+    assert '1\u202f234,5' in details.locator('table').inner_text()
+    page.close()
 
 
 def test_cover_colour_must_be_a_colour(tmp_path):

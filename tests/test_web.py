@@ -15,22 +15,11 @@ from nswp_publish.output import write_atomic
 from nswp_publish.pipeline import BuildRequest, Builder, Project
 from nswp_publish.preview import Preview
 
-from conftest import ROOT, SLUG
+from conftest import CHROMIUM, ROOT, SLUG
 
-playwright = pytest.importorskip('playwright.sync_api')
-CHROMIUM = shutil.which('chromium')
+pytest.importorskip('playwright.sync_api')
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason='needs Debian chromium (.ci/run installs it)')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
 LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
-
-
-@pytest.fixture(scope='module')
-def browser():
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope='module')
