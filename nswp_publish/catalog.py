@@ -147,8 +147,9 @@ def gnu_translations(catalog, domain):
     return Translations(buffer, domain)
 
 
-#: A `%(name)s` placeholder of an interface message (Jinja's newstyle gettext).
-NAMED_PLACEHOLDER = re.compile(r'%\((\w+)\)')
+#: A `%(name)s` or `%(name)d` placeholder: interface messages (Jinja's newstyle gettext)
+#: and their translations, here and in `checks`.
+PYTHON_FORMAT = re.compile(r'%\((\w+)\)[sd]')
 
 
 def check_interface_formats(catalog, path):
@@ -165,7 +166,7 @@ def check_interface_formats(catalog, path):
         if not entry.id or entry.fuzzy:
             continue
         sources = entry.id if isinstance(entry.id, (list, tuple)) else (entry.id,)
-        names = {name for source in sources for name in NAMED_PLACEHOLDER.findall(source)}
+        names = {name for source in sources for name in PYTHON_FORMAT.findall(source)}
         plural = isinstance(entry.id, (list, tuple))
         values = {name: '' for name in names | ({'num'} if plural else set())}  # the count
         strings = entry.string if isinstance(entry.string, (list, tuple)) else (entry.string,)
@@ -185,7 +186,7 @@ def check_interface_formats(catalog, path):
                     f'the translation is not a valid format string ({error})', path,
                     entry.lineno, hint='write a literal % as %%, and placeholders as '
                                        '%(name)s, as in msgid') from None
-            left_out = names - set(NAMED_PLACEHOLDER.findall(string))
+            left_out = names - set(PYTHON_FORMAT.findall(string))
             if left_out and not plural and 'python-format' in entry.flags:
                 raise CatalogError(
                     'the translation leaves out ' + ', '.join(

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import markup
-from .catalog import read_catalog
+from .catalog import PYTHON_FORMAT, read_catalog
 from .translate import NO_ITALICS
 
 NUMBER = re.compile(r'\d+(?:[.,]\d+)*')
 RAW_HTML = re.compile(r'<\s*/?\s*[a-zA-Z][^>]*>|\bjavascript\s*:|\bon[a-z]+\s*=', re.IGNORECASE)
-PYTHON_FORMAT = re.compile(r'%\((\w+)\)[sd]')
 AUTOLINK = re.compile(r'<(?:https?://|mailto:)[^<>\s]*>', re.IGNORECASE)
 
 

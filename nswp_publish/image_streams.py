@@ -31,6 +31,7 @@ import hashlib
 import inspect
 import io
 import logging
+import os
 import pickle
 import shutil
 import tempfile
@@ -236,11 +237,20 @@ class ConvertedSources:
 
     def __init__(self, folder=None):
         self.folder = Path(folder) if folder else None
-        self.memory = {}
+        self.memory = {}        # content and mode -> converted bytes (b'': left as it is)
+        self.files = {}         # (path, size, time) -> converted bytes or None
         self.made = 0
 
     def converted(self, path):
-        """The converted PNG bytes of a file WeasyPrint would convert, or None."""
+        """The converted PNG bytes of a file WeasyPrint would convert, or None. Each file
+        is read once per process, not once per document that shows it."""
+        stat = os.stat(path)
+        known = (str(path), stat.st_size, stat.st_mtime_ns)
+        if known not in self.files:
+            self.files[known] = self._load(path)
+        return self.files[known]
+
+    def _load(self, path):
         from PIL import Image
         try:
             with Image.open(path) as image:         # the header only: no pixels decoded
