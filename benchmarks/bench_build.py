@@ -48,16 +48,18 @@ def timed(command, name=None):
 def write_print_pages(folder):
     """Write the print HTML of every PDF in the matrix (every publication, each language and
     edition it declares), as our build renders it."""
-    from nswp_publish.pipeline import Builder, Project, check_glyphs
+    from nswp_publish.content.load import load_publications
+    from nswp_publish.build.pipeline import Builder, check_glyphs
+    from nswp_publish.project import Project
     project = Project(ROOT, Path(tempfile.mkdtemp()))
     builder = Builder(project, log_warnings=False)
-    for publication in project.publications():
+    for publication in load_publications(project):
         for language in publication.languages:
             documents, interface, _ = builder.translate(publication, language, ('print',))
             for edition in publication.editions:
                 html = builder.render_html(publication, language, edition, 'print',
                                            documents['print'], interface)
-                check_glyphs(documents['print'], html, language, edition)
+                check_glyphs(documents['print'], html, project.languages[language], edition)
                 name = f'{publication.slug}-{language}-{edition}.html'
                 (Path(folder) / name).write_text(html, 'utf-8')
 
@@ -83,7 +85,7 @@ def photo_pdfs(folder, documents):
     import weasyprint
     from PIL import Image, ImageFilter
     from weasyprint.text.fonts import FontConfiguration
-    from nswp_publish.image_streams import ImageCache
+    from nswp_publish.pdf.image_streams import ImageCache
     size = (3000, 2000)
     smooth = Image.effect_noise(size, 60).filter(ImageFilter.GaussianBlur(6))
     grain = [Image.effect_noise(size, 25) for _ in range(3)]

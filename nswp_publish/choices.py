@@ -1,7 +1,6 @@
-"""The choices the command line offers: kept apart so that `build.py` can answer a no-op
-build or `--help` without importing WeasyPrint, Jinja or Babel."""
+"""The formats and PDF kinds the command line offers (languages come from the project's
+declaration): kept apart so that `--help` and a no-op build import nothing heavy."""
 
-LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
 FORMATS = ('pdf', 'html')
-#: `--pdf` choices; `pdf.PDF_VARIANTS` maps each to WeasyPrint's variant.
+#: `--pdf` choices; `pdf.writer.PDF_VARIANTS` maps each to WeasyPrint's variant.
 PDF_KINDS = ('accessible', 'print', 'archive')

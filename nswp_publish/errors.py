@@ -46,6 +46,10 @@ class CatalogError(PublishError):
     """A `.po` catalog that cannot be read or a translation that cannot be used."""
 
 
+class LanguageError(PublishError):
+    """A language's declaration (`locales/languages.toml`) that the tool cannot use."""
+
+
 class TemplateError(PublishError):
     """A Jinja template that does not parse or fails while rendering."""
 

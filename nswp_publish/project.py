@@ -1,12 +1,17 @@
-"""Where a project's folders are, and what a build is asked to make.
+"""Where a project's folders are, what languages it declares, and what a build is asked to make.
 
-Kept free of heavy imports: the command line plans a build with these alone.
+Standard library only: the first run's set-up and the command line's planning use it
+before anything heavy is imported.
 """
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from .choices import FORMATS, LANGUAGES
-from .errors import UsageError
+from .choices import FORMATS
+from .languages import read_languages
+
+#: The checkout this tool runs from: its own project.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -32,16 +37,14 @@ class Project:
     def output_dir(self):
         return self.output_root or self.root / 'output'
 
-    def publications(self, slugs=None):
-        """Load the publications named by `slugs` (all when None), in slug order."""
-        from . import content
-        folders = content.find_publications(self.content_dir)
-        known = {folder.name: folder for folder in folders}
-        for slug in slugs or ():
-            if slug not in known:
-                raise UsageError(f'unknown publication "{slug}"', self.content_dir,
-                                   hint=f'expected one of: {", ".join(known) or "none"}')
-        return [content.load_publication(known[slug]) for slug in (slugs or known)]
+    @functools.cached_property
+    def languages(self):
+        """The `Languages` the project declares (`locales/languages.toml`)."""
+        return read_languages(self.locales_dir)
+
+    def publication_folders(self):
+        """Folders under `content/` that hold a publication, sorted by slug."""
+        return sorted(path.parent for path in self.content_dir.glob('*/publication.yaml'))
 
     def output_path(self, publication, language, edition, fmt):
         name = f'{publication.output_name}-{edition}-{language}.{fmt}'
@@ -52,10 +55,16 @@ class Project:
 class BuildRequest:
     """What to build: the command line's choices."""
 
-    languages: tuple = LANGUAGES
+    languages: tuple | None = None  # language codes; None: every language each publication has
     editions: tuple | None = None   # the publications' own edition names; None: all
     formats: tuple = FORMATS
     pdf_variant: str = 'accessible'
     strict: bool = False
     publications: tuple = ()
     draft: bool = False         # mark every page as a draft (release --draft-below)
+
+    def languages_of(self, shipped):
+        """The codes of the languages asked for among those a publication ships in
+        (`shipped`), in the order asked (the publication's own when all are asked for)."""
+        wanted = shipped if self.languages is None else self.languages
+        return [code for code in wanted if code in shipped]

@@ -5,6 +5,10 @@ Kept apart and free of imports so that every command's output (and `build.py
 """
 import difflib
 
+#: The language the tool itself speaks: its messages, the release report, the preview's index.
+#: (The languages of publications are declared in locales/languages.toml.)
+TOOL_LANGUAGE = 'en'
+
 
 def counted(count, singular, plural=None):
     """'1 error', '2 errors', '0 errors'; `plural` for words that do not take an s."""

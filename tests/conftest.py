@@ -8,17 +8,21 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.extract import catalog_bytes
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import BuildRequest, Builder, Project
-from nswp_publish.workflow import update_all
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
+from nswp_publish.i18n.workflow import update_all
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The published Chinese summary, the content's ground truth (a copy of the seed NSWP
 #: handed over, shared/seed/000_1387c95d0b8c7767.txt), kept here so any clone can test.
 SEED = ROOT / 'tests' / 'data' / 'seed-strategic-review-2010-15-summary-zh.txt'
 SLUG = 'strategic-review-2010-15'
+#: The languages the project declares (locales/languages.toml), and their codes.
+PROJECT_LANGUAGES = Project(ROOT).languages
+LANGUAGES = PROJECT_LANGUAGES.codes
 #: Body text is 10pt (13.3px); footnotes, calls and running heads are smaller.
 BODY_SIZE = 11.9
 #: WeasyPrint draws pages in CSS pixels: 0.75 PDF points each.
@@ -161,6 +165,7 @@ DATA_CHAPTER = SMALL_CHAPTER.replace(
 def project(tmp_path):
     root = tmp_path / 'project'
     shutil.copytree(ROOT / 'templates', root / 'templates')
+    copy_languages(root)
     write_publication(root / 'content' / 'brief', DATA_CHAPTER,
                       footnotes='footnotes:\n  site: "NSWP website."\n')
     publication = root / 'content' / 'brief' / 'publication.yaml'
@@ -168,6 +173,12 @@ def project(tmp_path):
     project = Project(root)
     update_all(project)
     return project
+
+
+def copy_languages(root):
+    """The project's languages' declaration, into a test project at `root`."""
+    (root / 'locales').mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / 'locales' / 'languages.toml', root / 'locales' / 'languages.toml')
 
 
 def raster_images(reader):

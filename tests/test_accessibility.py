@@ -7,7 +7,7 @@ path through a page, reflow at 320 CSS px (400 % zoom), the contrast of coloured
 under every colour scheme and motion preference, and the language switcher's markup.
 
 PDF: the structure tree of every PDF the suite builds (en and zh, both editions) is what a
-screen reader needs (`nswp_publish.pdf_structure.problems`), and matches the document it was
+screen reader needs (`nswp_publish.pdf.structure.problems`), and matches the document it was
 laid out from: a P for every paragraph, the same headings, a TH with /Scope for every header
 cell, a Figure with the image's own alternative text for every image, a Note for every note.
 """
@@ -22,10 +22,13 @@ from functools import partial
 import pikepdf
 import pytest
 
-from nswp_publish import pdf_structure
-from nswp_publish.pdf import PdfWriter
-from nswp_publish.pipeline import BuildRequest, Builder, Project
-from nswp_publish.preview import Preview
+from nswp_publish.content.load import load_publications
+from nswp_publish.content.markup import NOTE_ID_PREFIX
+from nswp_publish.pdf import structure as pdf_structure
+from nswp_publish.pdf.writer import PdfWriter
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
+from nswp_publish.cli.preview import Preview
 
 from conftest import CHROMIUM, ROOT, SLUG, output_file
 
@@ -300,7 +303,7 @@ def test_pdf_structure_is_what_the_document_says(built, language, edition):
     if language == 'zh':
         assert all(any('\u4e00' <= char <= '\u9fff' for char in alt) for alt in described)
     assert outline.notes >= 1 and len(structure.notes) == outline.notes
-    assert all(note_id.startswith(pdf_structure.NOTE_ID_PREFIX) for note_id, _ in structure.notes)
+    assert all(note_id.startswith(NOTE_ID_PREFIX) for note_id, _ in structure.notes)
     # The title bar shows the document's title: the page's <title>.
     assert structure.display_title and structure.title == outline.title
 
@@ -373,7 +376,7 @@ def test_repair_gives_the_same_bytes_and_keeps_the_identifier(writer, tmp_path):
 
 
 def test_headings_are_renumbered_to_nest_without_gaps():
-    from nswp_publish.headings import close_heading_gaps
+    from nswp_publish.render.headings import close_heading_gaps
     page = ('<h1>Chapter</h1><aside><h3 class="box-title">Box</h3><p>t</p></aside>'
             '<h2>Section</h2><h3 class="box-title">Box</h3><h5>Deep</h5><h1>Next</h1>')
     assert close_heading_gaps(page) == (
@@ -386,7 +389,7 @@ def test_every_publication_pdf_passes_with_its_images_charts_and_logos(tmp_path)
     """Each publication other than the Strategic Review (built above), in English and
     Chinese: images, charts and logos are Figures with their own text, decoration is not."""
     project = Project(ROOT, tmp_path)
-    others = [publication.slug for publication in project.publications()
+    others = [publication.slug for publication in load_publications(project)
               if publication.slug != SLUG]
     assert others, 'no second publication to check'
     results = Builder(project).build(BuildRequest(languages=('en', 'zh'), formats=('pdf',),

@@ -2,7 +2,7 @@
 exit status 1, and leaves the outputs of the previous build untouched."""
 import pytest
 
-from nswp_publish import cli
+from nswp_publish.cli import main as cli
 
 from conftest import set_translations
 

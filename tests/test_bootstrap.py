@@ -2,7 +2,7 @@
 exactly what to run."""
 import pytest
 
-from nswp_publish import bootstrap
+from nswp_publish.cli import bootstrap
 
 
 def test_this_machine_has_everything():

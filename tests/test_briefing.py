@@ -8,8 +8,9 @@ import pytest
 from babel.numbers import format_decimal, format_percent
 from pypdf import PdfReader
 
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
 
 from conftest import ROOT, PdfText, raster_images, squeeze
 

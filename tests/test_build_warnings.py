@@ -2,10 +2,11 @@
 warning naming the language, the .po file and line, and the content line; --strict lists them."""
 import re
 
-from nswp_publish import cli
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.pipeline import BuildRequest, Builder
-from nswp_publish.workflow import update_all
+from nswp_publish.cli import main as cli
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest
+from nswp_publish.i18n.workflow import update_all
 
 from conftest import set_translations
 
@@ -20,7 +21,7 @@ FRENCH = {
 
 def translate_interface(project, language, leave_out=()):
     """Stand-in translations of the shared interface catalog, but for `leave_out`."""
-    from nswp_publish.extract import catalog_bytes
+    from nswp_publish.i18n.catalog import catalog_bytes
     path = po_path(project.locales_dir, language, 'messages')
     catalog = read_catalog(path, language, 'messages')
     for message in catalog:

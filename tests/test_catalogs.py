@@ -1,10 +1,10 @@
 """The shipped catalogs: complete, never fuzzy, and faithful to the markup of their source."""
 import pytest
 
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.checks import check_all
-from nswp_publish.pipeline import Project
-from nswp_publish.workflow import domains, stats_all
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.workflow import check_all
+from nswp_publish.project import Project
+from nswp_publish.i18n.workflow import domains, stats_all
 
 from conftest import ROOT, SLUG
 
@@ -39,8 +39,8 @@ def test_every_translation_passes_check():
 
 def test_pot_files_are_current():
     """The committed POT files are what extraction gives now (nothing to re-extract)."""
-    from nswp_publish.extract import catalog_bytes, is_current
-    from nswp_publish.catalog import pot_path
+    from nswp_publish.i18n.catalog import catalog_bytes, is_current
+    from nswp_publish.i18n.catalog import pot_path
     for domain, _, template, _ in domains(PROJECT):
         assert is_current(pot_path(PROJECT.locales_dir, domain), catalog_bytes(template))
 
@@ -62,14 +62,15 @@ def test_language_typography(language, fragments):
 @pytest.mark.parametrize('language', ['fr', 'es', 'ru', 'zh'])
 def test_every_language_renders_both_editions_with_no_fallback(language):
     """What a PDF build of each language does before WeasyPrint: translate, render, check glyphs."""
-    from nswp_publish.pipeline import Builder, check_glyphs
+    from nswp_publish.build.pipeline import Builder, check_glyphs
+    from nswp_publish.content.load import load_publications
     builder = Builder(PROJECT)
-    publication = PROJECT.publications([SLUG])[0]
+    publication = load_publications(PROJECT, [SLUG])[0]
     documents, interface, fallbacks = builder.translate(publication, language, {'print', 'web'},
                                                         strict=True)
     assert fallbacks == ()
     for edition in ('summary', 'full'):
         html = builder.render_html(publication, language, edition, 'print',
                                    documents['print'], interface)
-        check_glyphs(documents['print'], html, language, edition)
+        check_glyphs(documents['print'], html, PROJECT.languages[language], edition)
         assert f'<html lang="{language}"' in html

@@ -1,7 +1,7 @@
 """The command line: usage errors are one line with exit status 1; failed builds keep old files."""
 import pytest
 
-from nswp_publish import cli
+from nswp_publish.cli import main as cli
 
 
 @pytest.mark.parametrize('argv, fragment', [

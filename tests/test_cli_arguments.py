@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from nswp_publish import cli, selection
+from nswp_publish.cli import main as cli
+from nswp_publish.cli import selection
 from nswp_publish.errors import UsageError
 
 from conftest import ROOT
@@ -129,7 +130,7 @@ def test_serve_on_a_busy_port_is_one_line(busy_port):
 
 
 def test_serve_on_a_busy_port_builds_nothing(busy_port, project, monkeypatch, capsys):
-    from nswp_publish.pipeline import Builder
+    from nswp_publish.build.pipeline import Builder
     monkeypatch.setattr(cli, 'ROOT', project.root)
 
     def build(*args):

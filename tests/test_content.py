@@ -1,10 +1,13 @@
 """Loading content: the schema, and one-line errors that name the file and line."""
+from decimal import Decimal
+
 import pytest
 
-from nswp_publish import content
+from nswp_publish.content import load as content
+from nswp_publish.content.model import Percent, YearMonth
 from nswp_publish.errors import ContentError
 
-from conftest import ROOT, SLUG, write_publication
+from conftest import LANGUAGES, ROOT, SLUG, write_publication
 
 CHAPTER = '''\
 chapter: intro
@@ -15,7 +18,7 @@ blocks:
 
 
 def test_strategic_review_loads():
-    publication = content.load_publication(ROOT / 'content' / SLUG)
+    publication = content.load_publication(ROOT / 'content' / SLUG, LANGUAGES)
     chapters = {chapter['chapter']: chapter for chapter in publication.chapters}
     findings = [block for block in chapters['findings']['blocks'] if block['type'] == 'section']
     assert [finding['number'] for finding in findings] == list(range(1, 13))
@@ -25,11 +28,11 @@ def test_strategic_review_loads():
     assert [item['id'] for item in recommendations] == [f'recommendation-{n}' for n in range(1, 10)]
     assert len(recommendations[6]['questions']) == 6
     assert [note['number'] for note in publication.footnotes.values()] == list(range(1, 10))
-    assert publication.meta['date'] == content.YearMonth(2015, 10)
+    assert publication.meta['date'] == YearMonth(2015, 10)
     methods = chapters['introduction']['blocks']
     data = [block for block in methods if block['type'] == 'template'][0]['items'][0]['text'].data
     assert data['organisations'] == 41 and data['countries'] == 28
-    assert data['sex_worker_led'] == content.Percent(content.Decimal('0.74'))
+    assert data['sex_worker_led'] == Percent(Decimal('0.74'))
 
 
 @pytest.mark.parametrize('text, line, fragment', [
@@ -81,11 +84,11 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
 def test_footnote_errors(tmp_path):
     folder = write_publication(tmp_path / 'note', CHAPTER.replace('Hello', 'Hello[^missing]'))
     with pytest.raises(ContentError, match=r'footnote \[\^missing\] is not defined') as error:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert error.value.line == 4
     folder = write_publication(tmp_path / 'unused', CHAPTER, footnotes='footnotes:\n  spare: "Never cited"\n')
     with pytest.raises(ContentError, match='"spare" is never cited'):
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
 
 
 def test_slug_must_match_folder(tmp_path):
@@ -93,5 +96,5 @@ def test_slug_must_match_folder(tmp_path):
     (folder / 'publication.yaml').write_text(
         (folder / 'publication.yaml').read_text().replace('slug: one', 'slug: two'))
     with pytest.raises(ContentError, match='differs from the folder name') as error:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert error.value.line == 1

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from nswp_publish.content import Message, Percent
-from nswp_publish.datafiles import parse_cell, read_csv
+from nswp_publish.content.model import Message, Percent
+from nswp_publish.content.datafiles import parse_cell, read_csv
 from nswp_publish.errors import ContentError
 
 YAML = ('chapter.yaml', 7)

@@ -4,11 +4,14 @@ import re
 
 import pytest
 
-from nswp_publish import content, markup
+from nswp_publish.content.load import load_publications
+from nswp_publish.content import load as content
+from nswp_publish.content import markup
 from nswp_publish.errors import ContentError
-from nswp_publish.pipeline import Builder, Project
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import Project
 
-from conftest import ROOT, SLUG, PdfText, output_file, write_publication
+from conftest import LANGUAGES, ROOT, SLUG, PdfText, output_file, write_publication
 
 PROJECT = Project(ROOT)
 PARTS = ['contents', 'list-of-figures', 'acronyms', 'about-this-report', 'executive-summary',
@@ -21,7 +24,7 @@ PARTS = ['contents', 'list-of-figures', 'acronyms', 'about-this-report', 'execut
 
 def render(language, edition, medium):
     builder = Builder(PROJECT)
-    publication = PROJECT.publications([SLUG])[0]
+    publication = load_publications(PROJECT, [SLUG])[0]
     documents, interface, _ = builder.translate(publication, language, {medium})
     return builder.render_html(publication, language, edition, medium, documents[medium],
                                interface)
@@ -80,7 +83,7 @@ blocks:
           refs: [finding-3]
 ''')
     with pytest.raises(ContentError, match='refs: "finding-3" is not the id of anything') as error:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert error.value.line == 9
 
 
@@ -93,7 +96,7 @@ def acronyms_in(text):
 
 
 def test_acronym_list_holds_every_acronym_of_the_text():
-    publication = content.load_publication(ROOT / 'content' / SLUG)
+    publication = content.load_publication(ROOT / 'content' / SLUG, LANGUAGES)
     listed = {item['acronym'].text for item in publication.acronyms}
     found = set()
     for message in publication.messages():

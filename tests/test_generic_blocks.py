@@ -8,10 +8,12 @@ import textwrap
 import pytest
 from pypdf import PdfReader
 
-from nswp_publish import cli, content
-from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.cli import main as cli
+from nswp_publish.content import load as content
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
 
-from conftest import ROOT, set_translations, squeeze
+from conftest import copy_languages, ROOT, set_translations, squeeze
 
 PUBLICATION = '''\
 slug: guide
@@ -101,6 +103,7 @@ publications:
 def guide(tmp_path_factory):
     root = tmp_path_factory.mktemp('guide') / 'project'
     shutil.copytree(ROOT / 'templates', root / 'templates')
+    copy_languages(root)
     for language in ('fr', 'zh'):        # the shared interface translations
         shutil.copytree(ROOT / 'locales' / language, root / 'locales' / language,
                         ignore=shutil.ignore_patterns('strategic-review-*'))
@@ -134,6 +137,7 @@ def one_chapter_project(tmp_path, slug, editions, blocks):
     """A project with one English publication of one chapter (`blocks`: its YAML lines)."""
     root = tmp_path / 'project'
     shutil.copytree(ROOT / 'templates', root / 'templates')
+    copy_languages(root)
     folder = root / 'content' / slug
     folder.mkdir(parents=True)
     (folder / 'publication.yaml').write_text(textwrap.dedent(f'''\

@@ -7,12 +7,12 @@ import subprocess
 
 import pytest
 
-from nswp_publish.catalog import po_path, pot_path, read_catalog
-from nswp_publish.extract import catalog_bytes
-from nswp_publish.pipeline import Project
-from nswp_publish.workflow import domains, update_all
+from nswp_publish.i18n.catalog import po_path, pot_path, read_catalog
+from nswp_publish.i18n.catalog import catalog_bytes
+from nswp_publish.project import Project
+from nswp_publish.i18n.workflow import domains, update_all
 
-from conftest import ROOT, SLUG, set_translations
+from conftest import PROJECT_LANGUAGES, ROOT, SLUG, set_translations
 
 PROJECT = Project(ROOT)
 CATALOGS = sorted((ROOT / 'locales').glob('*/LC_MESSAGES/*.po'))
@@ -161,7 +161,7 @@ def test_msgmerge_of_the_pot_loses_no_translation(path, tmp_path):
 
 @needs_gettext
 def test_check_command_runs_msgfmt(project, capsys, monkeypatch):
-    from nswp_publish import cli
+    from nswp_publish.cli import main as cli
     set_translations(project, 'fr', 'brief', {
         'NSWP has {members} **members** in {regions} regions.':
             'Le NSWP compte {membres} **membres** dans {regions} régions.'})
@@ -173,7 +173,7 @@ def test_check_command_runs_msgfmt(project, capsys, monkeypatch):
 
 
 def test_release_requires_msgfmt(project, monkeypatch):
-    from nswp_publish import checks
+    from nswp_publish.i18n import checks
     path = po_path(project.locales_dir, 'fr', 'brief')
     monkeypatch.setattr(checks.shutil, 'which', lambda name: None)
     assert checks.msgfmt_problems(path) == []
@@ -185,9 +185,9 @@ def test_release_requires_msgfmt(project, monkeypatch):
 @pytest.mark.parametrize('path', CATALOGS, ids=[p.relative_to(ROOT / 'locales').as_posix()
                                                 for p in CATALOGS])
 def test_pofilter_finds_nothing_in_any_catalog(path):
-    from nswp_publish.checks import pofilter_problems
+    from nswp_publish.i18n.checks import pofilter_problems
     pytest.importorskip('translate')
-    assert [str(p) for p in pofilter_problems(path, path.parent.parent.name, required=True)] == []
+    assert [str(p) for p in pofilter_problems(path, PROJECT_LANGUAGES[path.parent.parent.name], required=True)] == []
 
 
 @pytest.mark.parametrize('translation, check', [
@@ -200,7 +200,7 @@ def test_pofilter_finds_nothing_in_any_catalog(path):
 ])
 def test_pofilter_finds_each_kind_of_fault_unless_a_comment_explains_it(project, translation,
                                                                          check):
-    from nswp_publish.checks import pofilter_problems
+    from nswp_publish.i18n.checks import pofilter_problems
     pytest.importorskip('translate')
     source = 'NSWP has {members} **members** in {regions} regions.'
     if check == 'numbers':       # numbers of the source missing from the translation
@@ -210,19 +210,19 @@ def test_pofilter_finds_each_kind_of_fault_unless_a_comment_explains_it(project,
         update_all(project)
     path = set_translations(project, 'fr', 'brief', {source: translation})
     line = read_catalog(path, 'fr', 'brief').get(source).lineno
-    found = [(p.line, p.check) for p in pofilter_problems(path, 'fr')]
+    found = [(p.line, p.check) for p in pofilter_problems(path, PROJECT_LANGUAGES['fr'])]
     assert (line, f'pofilter-{check}') in found, found
     path.write_text(path.read_text().replace(
         '#, python-brace-format\nmsgid "NSWP has',
         f'# ignore-{check}: checked with the author\n#, python-brace-format\nmsgid "NSWP has', 1))
     # (The entry moved one line down; its twin in msgctxt "repeated" may still be reported.)
-    found = [(p.line, p.check) for p in pofilter_problems(path, 'fr')]
+    found = [(p.line, p.check) for p in pofilter_problems(path, PROJECT_LANGUAGES['fr'])]
     assert (line + 1, f'pofilter-{check}') not in found, found
 
 
 @needs_gettext
 def test_new_writes_catalogs_msgfmt_accepts_with_real_headers(project):
-    from nswp_publish.workflow import new_publication
+    from nswp_publish.cli.new import new_publication
     results = dict(new_publication(project, 'briefing-test', 'A briefing'))
     for language in ('fr', 'es', 'ru', 'zh'):
         path = po_path(project.locales_dir, language, 'briefing-test')
@@ -236,7 +236,7 @@ def test_new_writes_catalogs_msgfmt_accepts_with_real_headers(project):
 
 
 def test_check_command_runs_pofilter(project, capsys, monkeypatch):
-    from nswp_publish import cli
+    from nswp_publish.cli import main as cli
     pytest.importorskip('translate')
     set_translations(project, 'fr', 'brief', {'NSWP website.': 'Site du NSWP : ecrire a info@nswp.org.'})
     monkeypatch.setattr(cli, 'ROOT', project.root)
@@ -249,7 +249,7 @@ def test_check_command_runs_pofilter(project, capsys, monkeypatch):
 def test_release_fails_on_what_pofilter_finds(project):
     """A translation only pofilter questions (an e-mail address the source lacks) fails the
     release gate's `check`, naming the file, line and pofilter's check."""
-    from nswp_publish import release
+    from nswp_publish.qa import release
     from test_release import translate_all
     pytest.importorskip('translate')
     translate_all(project, change={'NSWP website.': 'Site du NSWP ; écrire à info@nswp.org.'})

@@ -8,11 +8,14 @@ import pytest
 from PIL import Image as PILImage, ImageFile
 from pypdf import PdfReader
 
-from nswp_publish import image_streams, images, pdf_structure
-from nswp_publish.incremental import plan
-from nswp_publish.parallel import build_jobs
-from nswp_publish.pipeline import BuildRequest, Builder, Project
-from nswp_publish.workflow import update_all
+from nswp_publish.pdf import image_streams
+from nswp_publish.content import images
+from nswp_publish.pdf import structure as pdf_structure
+from nswp_publish.build.incremental import plan
+from nswp_publish.build.parallel import build_jobs
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
+from nswp_publish.i18n.workflow import update_all
 
 from conftest import ROOT
 
@@ -192,7 +195,7 @@ def test_incremental_build_rebuilds_for_a_new_language_variant_of_an_image(
         tmp_path, capsys, monkeypatch):
     """`photo.fr.png` appearing beside `photo.png` is a change: the French PDF is rebuilt
     with it (the English one too: a publication's files are hashed together)."""
-    from nswp_publish import cli
+    from nswp_publish.cli import main as cli
     project = make_project(tmp_path / 'project')
     monkeypatch.setattr(cli, 'ROOT', project.root)
     build = ['--format', 'pdf', '--jobs', '2', '--output', str(tmp_path / 'out')]

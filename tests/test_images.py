@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image as PILImage
 
-from nswp_publish import images
+from nswp_publish.content import images
 from nswp_publish.errors import ContentError
 
 YAML = ('chapter.yaml', 12)

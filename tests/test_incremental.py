@@ -2,10 +2,11 @@
 with the same bytes as a build in one process."""
 import json
 
-from nswp_publish import cli
-from nswp_publish.incremental import MANIFEST_NAME, plan
-from nswp_publish.parallel import build_jobs, heaviest_first
-from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.cli import main as cli
+from nswp_publish.build.incremental import MANIFEST_NAME, plan
+from nswp_publish.build.parallel import build_jobs, heaviest_first
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
 
 from conftest import set_translations
 
@@ -91,8 +92,8 @@ def test_parallel_build_reports_each_failure_and_writes_the_rest(project, tmp_pa
 
 def test_update_writes_where_each_message_appears(project, capsys, monkeypatch):
     from conftest import PdfText
-    from nswp_publish.catalog import po_path, read_catalog
-    from nswp_publish.workflow import update_all
+    from nswp_publish.i18n.catalog import po_path, read_catalog
+    from nswp_publish.i18n.workflow import update_all
     monkeypatch.setattr(cli, 'ROOT', project.root)
     set_translations(project, 'fr', 'brief', {'NSWP website.': 'Site du NSWP.'})
     assert cli.main(['--lang', 'fr']) == 0
@@ -156,7 +157,7 @@ def test_ctrl_c_stops_every_worker_at_once_and_leaves_only_whole_files(tmp_path)
 
 def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, monkeypatch):
     import os
-    from nswp_publish.pdf import PdfWriter
+    from nswp_publish.pdf.writer import PdfWriter
     request = BuildRequest(languages=('en', 'fr'), formats=('pdf',))
     todo, _, _ = plan(project, request)
 

@@ -5,8 +5,8 @@ import re
 
 from pypdf import PdfReader
 
-from nswp_publish.markup import render_html
-from nswp_publish.pdf import PdfWriter
+from nswp_publish.content.markup import render_html
+from nswp_publish.pdf.writer import PdfWriter
 
 from conftest import ROOT
 

@@ -9,11 +9,13 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from nswp_publish import content, pdf_structure
+from nswp_publish.content import load as content
+from nswp_publish.pdf import structure as pdf_structure
 from nswp_publish.errors import ContentError
-from nswp_publish.pipeline import BuildRequest, Builder
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest
 
-from conftest import squeeze
+from conftest import LANGUAGES, squeeze
 from test_accessibility import axe_source, run_axe   # noqa: F401 (a fixture)
 from test_generic_blocks import one_chapter_project
 from test_media_build import raster
@@ -198,7 +200,7 @@ def test_a_stylesheet_that_leaves_margin_figures_no_room_is_refused(tmp_path):
     def refused(css):
         (folder / 'style.css').write_text(css)
         with pytest.raises(ContentError) as caught:
-            content.load_publication(folder)
+            content.load_publication(folder, LANGUAGES)
         return str(caught.value)
 
     message = refused('/* A5 */\n@media print {\n  @page { size: A5;\n    margin: 15mm 12mm; }\n}\n')
@@ -213,12 +215,12 @@ def test_a_stylesheet_that_leaves_margin_figures_no_room_is_refused(tmp_path):
         '@page { margin: 20mm calc(15mm + var(--page-margin-column)) 20mm 15mm; }\n'
         '@page :first { margin: 0 } @page cover { margin: 10mm }\n'
         ':root { --margin-column: 40mm; }\n')
-    content.load_publication(folder)
+    content.load_publication(folder, LANGUAGES)
     # Without a margin figure the same narrow page is the publication's own business.
     (folder / 'one.yaml').write_text((folder / 'one.yaml').read_text().replace(
         'width: margin', 'width: half'))
     (folder / 'style.css').write_text('@page { margin: 10mm }\n:root { --margin-column: 1mm }\n')
-    content.load_publication(folder)
+    content.load_publication(folder, LANGUAGES)
 
 
 @pytest.mark.parametrize('column', ['35mm', 'calc(10mm + 5mm)'])

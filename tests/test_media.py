@@ -7,9 +7,13 @@ import jinja2
 import pytest
 from PIL import Image as PILImage
 
-from nswp_publish import images, media
-from nswp_publish.content import Message, Percent
+from nswp_publish.content import images
+from nswp_publish.content.blocks import BLOCK_KINDS
+from nswp_publish.content.model import Message, Percent, iter_blocks
 from nswp_publish.errors import ContentError
+from nswp_publish.render import media
+
+from conftest import PROJECT_LANGUAGES
 
 CHAPTER = Path('chapter.yaml')
 
@@ -48,6 +52,20 @@ def chart_block(**fields):
     return node
 
 
+def check(node, path=CHAPTER, line=None):
+    """A block's own rules, as the reader checks them once the block is read."""
+    node = node if 'type' in node else {'type': 'table', **node}
+    node.setdefault('path', path)
+    node.setdefault('line', line)
+    BLOCK_KINDS[node['type']].check(node, None, None, node['type'])
+
+
+def attach(folder, languages, tree):
+    """The files each block of `tree` names, as the loader checks them."""
+    for block in iter_blocks(tree):
+        BLOCK_KINDS[block['type']].attach(block, folder, languages)
+
+
 def refused(call, *args):
     with pytest.raises(ContentError) as caught:
         call(*args)
@@ -57,38 +75,38 @@ def refused(call, *args):
 
 def test_image_rules():
     node = image_block()
-    media.check_image(node, CHAPTER, 7)
+    check(node, CHAPTER, 7)
     assert node['width'] == 'full' and node['decorative'] is False
-    assert refused(media.check_image, image_block(alt=None), CHAPTER, 7) == (
+    assert refused(check, image_block(alt=None), CHAPTER, 7) == (
         'chapter.yaml:7: image: alt text is missing or empty (say in a sentence what the '
         'picture shows (it is read aloud and translated), or add "decorative: true")')
     assert 'chapter.yaml:3: image: alt text is empty' in refused(
-        media.check_image, image_block(alt=message('  ')), CHAPTER, 7)
+        check, image_block(alt=message('  ')), CHAPTER, 7)
     assert 'unknown width "wide" (expected one of: full, half, margin)' in refused(
-        media.check_image, image_block(width='wide'), CHAPTER, 7)
+        check, image_block(width='wide'), CHAPTER, 7)
     assert 'a decorative image has no alt text' in refused(
-        media.check_image, image_block(decorative=True), CHAPTER, 7)
+        check, image_block(decorative=True), CHAPTER, 7)
     decorative = image_block(decorative=True, alt=None)
-    media.check_image(decorative, CHAPTER, 7)
+    check(decorative, CHAPTER, 7)
     assert decorative['decorative'] is True
 
 
 def test_table_forms():
-    media.check_table({'header': [], 'rows': [], 'data': None}, CHAPTER, 4)
-    media.check_table({'header': None, 'rows': None, 'data': 'a.csv'}, CHAPTER, 4)
+    check({'header': [], 'rows': [], 'data': None}, CHAPTER, 4)
+    check({'header': None, 'rows': None, 'data': 'a.csv'}, CHAPTER, 4)
     assert 'either "header" and "rows", or "data: file.csv"' in refused(
-        media.check_table, {'header': [], 'rows': [], 'data': 'a.csv'}, CHAPTER, 4)
-    assert 'either' in refused(media.check_table, {'header': None, 'rows': None, 'data': None},
+        check, {'header': [], 'rows': [], 'data': 'a.csv'}, CHAPTER, 4)
+    assert 'either' in refused(check, {'header': None, 'rows': None, 'data': None},
                                CHAPTER, 4)
     assert 'needs both "header" and "rows"' in refused(
-        media.check_table, {'header': [], 'rows': None, 'data': None}, CHAPTER, 4)
+        check, {'header': [], 'rows': None, 'data': None}, CHAPTER, 4)
 
 
 def test_attach_images_per_language_and_csv_tables(folder):
     table = {'type': 'table', 'path': CHAPTER, 'line': 11, 'caption': message('T'),
              'header': None, 'rows': None, 'data': 'members.csv'}
     tree = [{'blocks': [image_block(), {'type': 'box', 'blocks': [table]}]}]
-    media.attach(folder, ['en', 'zh'], tree)
+    attach(folder, ['en', 'zh'], tree)
     files = tree[0]['blocks'][0]['files']
     assert files['en'].path.name == 'march.jpg' and files['zh'].path.name == 'march.zh.jpg'
     assert [(m.text, m.line, m.path.name) for m in table['header']] == [
@@ -98,72 +116,72 @@ def test_attach_images_per_language_and_csv_tables(folder):
 
 
 def test_attach_refuses_missing_files(folder):
-    assert refused(media.attach, folder, ['en'], [image_block(src='gone.png')]) == (
+    assert refused(attach, folder, ['en'], [image_block(src='gone.png')]) == (
         'chapter.yaml:7: image "gone.png" not found in pub/ '
         "(check the name; it is relative to the publication's folder)")
     assert 'chapter.yaml:9: CSV file "gone.csv" not found' in refused(
-        media.attach, folder, ['en'], [chart_block(data='gone.csv')])
+        attach, folder, ['en'], [chart_block(data='gone.csv')])
 
 
 def test_chart_from_csv(folder):
     node = chart_block(y=['members', 'share'][:1], series={'members': message('Member organisations', 12)})
-    media.attach(folder, ['en'], [node])
+    attach(folder, ['en'], [node])
     assert [m.text for m in node['categories']] == ['Africa', 'Europe']
     assert node['categories'][0].path.name == 'members.csv'
     assert node['category_label'].text == 'region'
     assert node['series_data'][0]['label'].text == 'Member organisations'
     assert node['series_data'][0]['values'] == [12, Decimal('1234.5')]
     default = chart_block(y='share')
-    media.attach(folder, ['en'], [default])
+    attach(folder, ['en'], [default])
     label = default['series_data'][0]['label']
     assert (label.text, label.path.name, label.line) == ('share', 'members.csv', 1)
 
 
 def test_chart_kind():
-    media.check_chart(chart_block(kind='donut'), CHAPTER, 9)
+    check(chart_block(kind='donut'), CHAPTER, 9)
     assert 'chapter.yaml:9: chart: unknown type "pie"' in refused(
-        media.check_chart, chart_block(kind='pie'), CHAPTER, 9)
+        check, chart_block(kind='pie'), CHAPTER, 9)
 
 
 def test_chart_errors(folder):
-    assert refused(media.attach, folder, ['en'], [chart_block(x='country')]) == (
+    assert refused(attach, folder, ['en'], [chart_block(x='country')]) == (
         'chapter.yaml:9: chart column "country" is not a column of members.csv '
         '(its columns are: region, members, share)')
     assert 'chart column "member" is not a column' in refused(
-        media.attach, folder, ['en'], [chart_block(y=['member'])])
+        attach, folder, ['en'], [chart_block(y=['member'])])
     assert 'members.csv:2: column "region": expected a number, found "Africa"' in refused(
-        media.attach, folder, ['en'], [chart_block(y=['region'])])
+        attach, folder, ['en'], [chart_block(y=['region'])])
     assert 'series "share" is not one of the "y" columns' in refused(
-        media.attach, folder, ['en'], [chart_block(series={'share': message('x')})])
+        attach, folder, ['en'], [chart_block(series={'share': message('x')})])
     mixed = chart_block(y=['members', 'share'])
     assert 'cannot mix percentages and plain numbers' in refused(
-        media.attach, folder, ['en'], [mixed])
+        attach, folder, ['en'], [mixed])
     (folder / 'bad.csv').write_text('region,members\nAfrica,12\nEurope,1.234,5\n')
     assert 'bad.csv:3: row has 3 cells, the header has 2' in refused(
-        media.attach, folder, ['en'], [chart_block(data='bad.csv')])
+        attach, folder, ['en'], [chart_block(data='bad.csv')])
 
 
 def test_inline_rows():
     rows = [{'year': 2015, 'members': 12}, {'year': 2020, 'members': Decimal('40.5')}]
     node = chart_block(data=rows, x='year', y='members')
-    media.attach(Path('.'), ['en'], [node])
+    attach(Path('.'), ['en'], [node])
     assert node['categories'] == ['2015', '2020']        # years shown as written, no "2,015"
     assert node['series_data'][0]['values'] == [12, Decimal('40.5')]
     assert node['series_data'][0]['label'].text == 'members'
     bad = chart_block(data=[{'year': 2015, 'members': 1}, {'year': 2016}], x='year', y='members')
     assert 'row 2 has the columns year; the first row has year, members' in refused(
-        media.attach, Path('.'), ['en'], [bad])
+        attach, Path('.'), ['en'], [bad])
 
 
 def render(source, **context):
     env = jinja2.Environment(autoescape=True)
     env.globals.update(image_source=media.image_source, draw_chart=media.draw_chart)
-    return env.from_string(source).render(**context)
+    return env.from_string(source).render(language=PROJECT_LANGUAGES[context['lang']], **context)
 
 
 def test_image_source_per_medium(folder):
     node = image_block()
-    media.attach(folder, ['en', 'zh'], [node])
+    attach(folder, ['en', 'zh'], [node])
     template = '{% set s = image_source(block) %}{{ s.src }} {{ s.width }}x{{ s.height }}'
     assert render(template, block=node, lang='zh', medium='print') == (
         f'{(folder / "march.zh.jpg").as_uri()} 2000x1000')
@@ -175,7 +193,7 @@ def test_image_source_per_medium(folder):
 
 def test_web_files_written_once_per_name(folder, tmp_path):
     nodes = [image_block(), image_block(id='again')]
-    media.attach(folder, ['en', 'zh'], nodes)
+    attach(folder, ['en', 'zh'], nodes)
     out = tmp_path / 'out' / 'zh'
     media.write_web_files(nodes, 'zh', out)
     written = sorted(path.name for path in (out / 'images').iterdir())
@@ -187,7 +205,7 @@ def test_web_files_written_once_per_name(folder, tmp_path):
 
 def test_draw_chart_in_the_templates_language(folder):
     node = chart_block()
-    media.attach(folder, ['fr'], [node])
+    attach(folder, ['fr'], [node])
     out = render('{% set c = draw_chart(block) %}{{ c.svg }}|{{ c.table.rows[1] | join("/") }}',
                  block=node, lang='fr', medium='print')
     assert 'id="members-title"' in out and '>1\u202f234,5<' in out

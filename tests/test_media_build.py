@@ -10,12 +10,15 @@ import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
 
-from nswp_publish import cli, content, images
+from nswp_publish.cli import main as cli
+from nswp_publish.content import load as content
+from nswp_publish.content import images
 from nswp_publish.errors import ContentError
-from nswp_publish.pipeline import BuildRequest, Builder, Project
-from nswp_publish.workflow import update_all
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
+from nswp_publish.i18n.workflow import update_all
 
-from conftest import ROOT, raster_images, set_translations
+from conftest import LANGUAGES, ROOT, raster_images, set_translations
 
 SLUG = 'media-demo'
 LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
@@ -246,7 +249,7 @@ def refused(tmp_path, chapter=CHAPTER, extra='', change=None):
         change(folder)
     images.clear_cache()
     with pytest.raises(ContentError) as caught:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     message = str(caught.value)
     assert '\n' not in message
     return message
@@ -320,7 +323,7 @@ def test_logo_that_is_not_an_image(tmp_path):
     meta.write_text(meta.read_text().replace('logo: {src: mark.svg', 'logo: {src: notes.txt'))
     (folder / 'notes.txt').write_text('NSWP')
     with pytest.raises(ContentError) as caught:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert 'publication.yaml:8: logo "notes.txt" is not a PNG, JPEG or SVG image' in str(caught.value)
 
 
@@ -367,7 +370,7 @@ def test_cover_colour_must_be_a_colour(tmp_path):
     meta = folder / 'publication.yaml'
     meta.write_text(meta.read_text().replace('"#7a1f3d"', '"red; background: url(x)"'))
     with pytest.raises(ContentError) as caught:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert 'publication.yaml:14: cover: colour "red; background: url(x)" is not a colour' in str(
         caught.value)
 
@@ -376,7 +379,7 @@ def test_funder_logo_that_is_not_an_image(tmp_path):
     folder = write_media_publication(tmp_path / 'pub')
     (folder / 'fund.png').write_text('not a picture')
     with pytest.raises(ContentError) as caught:
-        content.load_publication(folder)
+        content.load_publication(folder, LANGUAGES)
     assert 'publication.yaml:12: funder logo "fund.png" is not a PNG, JPEG or SVG image' in str(
         caught.value)
 
@@ -384,6 +387,6 @@ def test_funder_logo_that_is_not_an_image(tmp_path):
 def test_nothing_in_images_or_charts_escapes_translation(media_project):
     """Pseudo-translated, every word of the charts, captions, alt texts, funders and CSV
     cells is inside a message (wrapped chart labels included)."""
-    from nswp_publish.leaks import find_leaks
+    from nswp_publish.qa.leaks import find_leaks
     builder = Builder(media_project, log_warnings=False)
     assert find_leaks(builder, builder.publication(SLUG)) == []

@@ -5,11 +5,11 @@ import shutil
 import pytest
 import yaml
 
-from nswp_publish import cli
-from nswp_publish.catalog import po_path, pot_path, read_catalog
+from nswp_publish.cli import main as cli
+from nswp_publish.i18n.catalog import po_path, pot_path, read_catalog
 from nswp_publish.project import Project
 
-from conftest import ROOT
+from conftest import copy_languages, ROOT
 
 SLUG = 'briefing-note-2027'
 TITLE = 'Sex work and "the law": a note on Côte d\'Ivoire'
@@ -68,6 +68,7 @@ def test_skeleton_builds_at_once(created, capsys):
 @pytest.mark.parametrize('title', ['Two\nlines', '\t'])
 def test_title_must_be_one_line(title, tmp_path, monkeypatch, capsys):
     (tmp_path / 'content').mkdir()
+    copy_languages(tmp_path)
     monkeypatch.setattr(cli, 'ROOT', tmp_path)
     assert cli.main(['new', SLUG, '--title', title]) == 1
     error = capsys.readouterr().err

@@ -3,12 +3,14 @@ import re
 
 import pytest
 
-from nswp_publish import content, markup
-from nswp_publish.render import find_blocks
-from nswp_publish.translate import format_value
-from nswp_publish.pipeline import BuildRequest, Builder, Project
+from nswp_publish.content import load as content
+from nswp_publish.content import markup
+from nswp_publish.render.renderer import find_blocks
+from nswp_publish.i18n.translate import format_value
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
 
-from conftest import ROOT, SEED, SLUG, PdfText, output_file, squeeze
+from conftest import LANGUAGES, PROJECT_LANGUAGES, ROOT, SEED, SLUG, PdfText, output_file, squeeze
 
 SUPERSCRIPTS = '¹²³⁴⁵⁶⁷⁸⁹⁰'
 #: Deliberate departures from the seed, each explained to translators in the catalog.
@@ -63,7 +65,7 @@ def test_seed_errata_are_explained_to_translators():
 
 
 def test_en_summary_has_every_source_message(en_summary):
-    publication = content.load_publication(ROOT / 'content' / SLUG)
+    publication = content.load_publication(ROOT / 'content' / SLUG, LANGUAGES)
     body, small = without_bullets(en_summary.body), en_summary.small
     # Footnotes are set small, the figure's labels are in its SVG; the rest is body text.
     notes = [note['text'] for note in publication.footnotes.values()]
@@ -143,11 +145,11 @@ def test_en_embeds_noto(en_summary):
 @pytest.mark.parametrize('language', ['en', 'zh'])
 def test_footnotes_sit_on_the_page_of_their_reference(built, language):
     """Each note's text is at the foot of the page where the text citing it is."""
-    from nswp_publish.catalog import MessageCatalog
-    from nswp_publish.translate import Translator
-    publication = content.load_publication(ROOT / 'content' / SLUG)
-    catalog = MessageCatalog.load(ROOT / 'locales', language, publication.domain)
-    translator = Translator(publication, catalog, 'web')
+    from nswp_publish.i18n.catalog import MessageCatalog
+    from nswp_publish.i18n.translate import Translator
+    publication = content.load_publication(ROOT / 'content' / SLUG, LANGUAGES)
+    catalog = MessageCatalog.load(ROOT / 'locales', PROJECT_LANGUAGES[language], publication.domain)
+    translator = Translator(publication, catalog, PROJECT_LANGUAGES[language], 'web')
     pdf = PdfText(output_file(built, language, 'summary', 'pdf'))
     checked = 0
     for message in content.iter_messages(publication.chapters, 'summary'):

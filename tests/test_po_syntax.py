@@ -5,12 +5,13 @@ import subprocess
 
 import pytest
 
-from nswp_publish import cli
-from nswp_publish.catalog import po_path, read_catalog
+from nswp_publish.cli import main as cli
+from nswp_publish.i18n.catalog import po_path, read_catalog
 from nswp_publish.errors import CatalogError
-from nswp_publish.pipeline import BuildRequest, Builder
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest
 
-from nswp_publish.workflow import update_all
+from nswp_publish.i18n.workflow import update_all
 
 from conftest import set_translations
 
@@ -69,7 +70,7 @@ def translated_project(project):
     for message in catalog:
         if isinstance(message.id, tuple):
             message.string = tuple(f'{form} (fr)' for form in message.id)
-    from nswp_publish.extract import catalog_bytes
+    from nswp_publish.i18n.catalog import catalog_bytes
     text = catalog_bytes(catalog).decode()
     if 'msgid_plural' not in text:        # a plural message, as a publication's template has
         text += ('\n#, python-format\nmsgid "%(num)s organisation"\n'

@@ -1,10 +1,11 @@
 """Bilingual proofs made from a small catalog: each state in its colour, places labelled,
 and Chinese set in the CJK font."""
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.extract import catalog_bytes
+from nswp_publish.content.load import load_publications
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import Builder
-from nswp_publish.proof import proof_rows, write_proof
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.qa.proof import proof_rows, write_proof
 
 from conftest import PdfText, squeeze
 from test_pdf import embedded_fonts
@@ -32,7 +33,7 @@ def test_proof_shows_each_state(project):
         LINK: 'Voir le site.',                                            # fails: link, note
     }, fuzzy={SENTENCE})
     builder = Builder(project)
-    publication = project.publications()[0]
+    publication = load_publications(project)[0]
     all_rows = proof_rows(project, publication, 'fr', 'summary')
     rows = {row.content_place.rsplit('/', 1)[-1]: row for row in all_rows}
     assert rows['intro.yaml:2'].status == 'translated'
@@ -58,10 +59,10 @@ def test_proof_shows_each_state(project):
 def test_chinese_proof_uses_the_cjk_font(project):
     publication_yaml = project.content_dir / 'brief' / 'publication.yaml'
     publication_yaml.write_text(publication_yaml.read_text().replace('[en, fr]', '[en, fr, zh]'))
-    from nswp_publish.workflow import update_all
+    from nswp_publish.i18n.workflow import update_all
     update_all(project)
     prepare(project, 'zh', {'Introduction': '介绍'})
-    path, counts = write_proof(Builder(project), project.publications()[0], 'zh', 'summary')
+    path, counts = write_proof(Builder(project), load_publications(project)[0], 'zh', 'summary')
     fonts = embedded_fonts(PdfText(path).reader)
     assert 'Noto-Serif-CJK-SC' in fonts and not [font for font in fonts if 'JP' in font]
     assert '介绍' in PdfText(path).reader.pages[0].extract_text()

@@ -7,8 +7,8 @@ import re
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from nswp_publish import markup
-from nswp_publish.extract import extract_yaml
+from nswp_publish.content import markup
+from nswp_publish.i18n.extract import extract_yaml
 
 #: Text with no markup characters at all: it must come back exactly.
 plain_text = st.text(alphabet=st.characters(

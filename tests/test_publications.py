@@ -5,11 +5,11 @@ import shutil
 
 import pytest
 
-from nswp_publish import cli
-from nswp_publish.catalog import po_path, pot_path, read_catalog
-from nswp_publish.extract import catalog_bytes
+from nswp_publish.cli import main as cli
+from nswp_publish.i18n.catalog import po_path, pot_path, read_catalog
+from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import Project
+from nswp_publish.project import Project
 
 from conftest import ROOT, SLUG, PdfText, squeeze
 

@@ -1,13 +1,14 @@
 """The release gate: it passes on the shipped report and fails on each kind of problem."""
 import pytest
 
-from nswp_publish import release
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.compare import Difference
-from nswp_publish.extract import catalog_bytes
+from nswp_publish.content.load import load_publications
+from nswp_publish.qa import release
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.qa.compare import Difference
+from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import Project
-from nswp_publish.workflow import update_all
+from nswp_publish.project import Project
+from nswp_publish.i18n.workflow import update_all
 
 from conftest import ROOT, SLUG, PdfText, squeeze
 
@@ -88,15 +89,15 @@ def test_draft_below_marks_every_page_instead_of_failing(project):
 
 
 def test_a_leaked_english_heading_is_caught(project):
-    from nswp_publish.leaks import find_leaks
-    from nswp_publish.pipeline import Builder
+    from nswp_publish.qa.leaks import find_leaks
+    from nswp_publish.build.pipeline import Builder
     translate_all(project)
     builder = Builder(project)
-    assert find_leaks(builder, project.publications()[0]) == []
+    assert find_leaks(builder, load_publications(project)[0]) == []
     chapter = project.templates_dir / 'partials' / 'chapter.html'
     chapter.write_text(chapter.read_text().replace(
         '{{ blocks(chapter.blocks) }}', '<h2>Key points</h2>\n  {{ blocks(chapter.blocks) }}', 1))
-    leaks = [str(leak) for leak in find_leaks(Builder(project), project.publications()[0])]
+    leaks = [str(leak) for leak in find_leaks(Builder(project), load_publications(project)[0])]
     assert 'summary edition (print): "Key" is not from a catalog' in leaks
     assert 'summary edition (web): "points" is not from a catalog' in leaks
     report = results(project)['fr']

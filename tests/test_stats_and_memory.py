@@ -1,8 +1,9 @@
 """Percentages computed in one place, one publication at a time, interface text on its own;
 and translation memory across publications: `update` suggests, a person confirms."""
-from nswp_publish import cli, release
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.workflow import domains, stats_all, update_all
+from nswp_publish.cli import main as cli
+from nswp_publish.qa import release
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.workflow import domains, stats_all, update_all
 
 from conftest import SMALL_CHAPTER, set_translations, write_publication
 
@@ -51,7 +52,8 @@ def test_update_suggests_a_translation_from_another_publication(project, capsys,
     assert lines[-1].startswith('messages (interface)')     # on its own line, last
 
     # The build shows a suggestion in English until someone confirms it, and says so.
-    from nswp_publish.pipeline import BuildRequest, Builder
+    from nswp_publish.project import BuildRequest
+    from nswp_publish.build.pipeline import Builder
     results = Builder(project).build(BuildRequest(languages=('fr',), formats=('html',),
                                                   publications=('note',)))
     assert any(f'note.po:{suggested.lineno}: fuzzy message shown in English' in warning
@@ -70,7 +72,7 @@ def test_update_suggests_a_translation_from_another_publication(project, capsys,
 
 def test_stats_and_release_agree_one_publication_at_a_time(project):
     """A publication whose own catalog is untranslated is 0 % even with the interface done."""
-    from nswp_publish.extract import catalog_bytes
+    from nswp_publish.i18n.catalog import catalog_bytes
     path = po_path(project.locales_dir, 'fr', 'messages')
     interface = read_catalog(path, 'fr', 'messages')
     for message in interface:

@@ -9,11 +9,12 @@ from functools import partial
 
 import pytest
 
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.extract import catalog_bytes
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
-from nswp_publish.pipeline import BuildRequest, Builder, Project
-from nswp_publish.preview import Preview
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest, Project
+from nswp_publish.cli.preview import Preview
 
 from conftest import CHROMIUM, ROOT, SLUG
 

@@ -1,8 +1,9 @@
 """Words for the people reading the output: right plurals, markup named as it is typed."""
 import pytest
 
-from nswp_publish import cli, markup
-from nswp_publish.catalog import read_catalog
+from nswp_publish.cli import main as cli
+from nswp_publish.content import markup
+from nswp_publish.i18n.catalog import read_catalog
 from nswp_publish.wording import counted, did_you_mean
 
 from conftest import set_translations

@@ -2,14 +2,15 @@
 check, fallback, and the errors a broken catalog gives."""
 import pytest
 
-from nswp_publish import cli
-from nswp_publish.catalog import po_path, read_catalog
-from nswp_publish.checks import check_message
+from nswp_publish.cli import main as cli
+from nswp_publish.i18n.catalog import po_path, read_catalog
+from nswp_publish.i18n.checks import check_message
 from nswp_publish.errors import CatalogError
-from nswp_publish.pipeline import BuildRequest, Builder
-from nswp_publish.workflow import extract_all, stats_all, update_all
+from nswp_publish.build.pipeline import Builder
+from nswp_publish.project import BuildRequest
+from nswp_publish.i18n.workflow import extract_all, stats_all, update_all
 
-from conftest import ROOT, set_translations
+from conftest import PROJECT_LANGUAGES, ROOT, set_translations
 
 def test_extract_gives_references_comments_and_context(project):
     pot = (project.locales_dir / 'brief.pot').read_text()
@@ -79,13 +80,13 @@ def test_update_marks_a_changed_source_fuzzy_and_the_build_falls_back(project, c
     ('Case study: %(title)s', 'Étude de cas : %(titre)s', 'format'),
 ])
 def test_each_check_finds_its_fault(source, translation, check):
-    assert check in [name for name, _ in check_message(source, translation, 'fr')]
+    assert check in [name for name, _ in check_message(source, translation, PROJECT_LANGUAGES['fr'])]
 
 
 def test_check_is_clean_on_a_good_translation():
-    assert check_message('In 2013, **41** groups[^a].', 'En 2013, **41** groupes[^a].', 'fr') == []
+    assert check_message('In 2013, **41** groups[^a].', 'En 2013, **41** groupes[^a].', PROJECT_LANGUAGES['fr']) == []
     # Chinese has no italics: dropping *emphasis* for 《》 is fine.
-    assert check_message('The *Toolkit* (2014)', '《工具包》（2014）', 'zh') == []
+    assert check_message('The *Toolkit* (2014)', '《工具包》（2014）', PROJECT_LANGUAGES['zh']) == []
 
 
 def test_check_command_reports_file_line_and_exit_status(project, capsys, monkeypatch):
@@ -187,8 +188,8 @@ def test_update_keeps_the_page_comments_of_languages_not_built(project, capsys, 
 
 
 def test_page_comments_of_an_edition_not_built_are_kept():
-    from nswp_publish.translate import anchor_key
-    from nswp_publish.workflow import Placement
+    from nswp_publish.i18n.translate import anchor_key
+    from nswp_publish.i18n.workflow import Placement
     key = anchor_key(None, 'A sentence.')
     built = Placement(['summary'], {key: {'summary': {3}}}, {key: f's.html#m-{key}-1'})
     old = ['Note.', 'Where: summary p. 1, full pp. 2, 8', 'Anchor: f.html#m-x-1']

@@ -1,0 +1,148 @@
+"""First-run set-up: the project's virtual environment and the system fonts and libraries.
+
+This module runs under whatever `python3` the user typed, before any dependency
+is installed, so it uses the standard library only (as do the modules it reads: the
+project's folders and its languages' declaration, whose fonts it installs). Once `.venv`
+is ready it re-executes `build.py` inside it; later runs pay one stamp comparison and an
+exec.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import PublishError
+from ..project import ROOT, Project
+
+VENV = ROOT / '.venv'
+STAMP = VENV / '.nswp-bootstrap'
+
+#: Debian packages the build needs, each with how to tell it is there.
+SYSTEM_PACKAGES = {
+    'fontconfig': ('command', 'fc-list'),
+    'libpango-1.0-0': ('library', 'pango-1.0'),
+    'libpangoft2-1.0-0': ('library', 'pangoft2-1.0'),
+    # Without it WeasyPrint subsets fonts with fontTools: 10x slower on Noto CJK.
+    'libharfbuzz-subset0': ('library', 'harfbuzz-subset'),
+    # Validates built PDFs in `build.py release`.
+    'qpdf': ('command', 'qpdf'),
+    # GNU msgfmt, msgcat, msgmerge: `check` runs `msgfmt --check` (as Poedit does on save),
+    # `release` requires it, and the tests round-trip every catalog through them.
+    'gettext': ('command', 'msgfmt'),
+    # A CMYK ICC profile: the output intent of `--pdf print` (PDF/X-4).
+    'libgs-common': ('file', '/usr/share/color/icc/ghostscript/default_cmyk.icc'),
+    # PyICU (each language's collation of acronyms and bibliographies) compiles against
+    # ICU: its headers, pkg-config to find them, and a C++ compiler.
+    'libicu-dev': ('file', '/usr/include/unicode/coll.h'),
+    'pkg-config': ('command', 'pkg-config'),
+    'g++': ('command', 'g++'),
+}
+
+
+def _venv_python():
+    return VENV / 'bin' / 'python'
+
+
+def _stamp_text():
+    digest = hashlib.sha256((ROOT / 'pyproject.toml').read_bytes()).hexdigest()
+    return f'{sys.version_info[:2]} {digest}\n'
+
+
+def _font_families():
+    if not shutil.which('fc-list'):
+        return set()
+    result = subprocess.run(
+        ['fc-list', '--format', '%{family}\n'], capture_output=True, text=True)
+    return {name.strip() for line in result.stdout.splitlines() for name in line.split(',')}
+
+
+def font_packages():
+    """{Debian package: ('fonts', families)} of the fonts each declared language is set in."""
+    try:
+        languages = Project(ROOT).languages
+    except PublishError:
+        return {}           # the build names what is wrong with the declaration, and where
+    packages = {}
+    for fonts in (language.fonts for language in languages.values()):
+        known = packages.get(fonts.package, ('fonts', ()))[1]
+        packages[fonts.package] = ('fonts', tuple(dict.fromkeys((*known, *fonts.families))))
+    return packages
+
+
+def missing_system_packages():
+    """Return the Debian packages whose files are not on this machine: the build's own and
+    those of the languages' fonts."""
+    import ctypes.util   # slow to import, and only needed on a first run
+    families = None
+    missing = []
+    for package, (kind, what) in {**SYSTEM_PACKAGES, **font_packages()}.items():
+        if kind == 'command':
+            present = shutil.which(what) is not None
+        elif kind == 'library':
+            present = ctypes.util.find_library(what) is not None
+        elif kind == 'file':
+            present = Path(what).is_file()
+        else:
+            families = _font_families() if families is None else families
+            present = all(family in families for family in what)
+        if not present:
+            missing.append(package)
+    return missing
+
+
+def _fail(message):
+    print(f'error: {message}', file=sys.stderr)
+    sys.exit(1)
+
+
+def ensure_system_packages():
+    """Install missing fonts and libraries with apt-get when we can, else say how."""
+    missing = missing_system_packages()
+    if not missing:
+        return
+    command = ['apt-get', 'install', '-y', '--no-install-recommends', *missing]
+    can_install = shutil.which('apt-get') and hasattr(os, 'geteuid') and os.geteuid() == 0
+    if not can_install:
+        _fail(f'missing system packages: {" ".join(missing)} '
+              f'(run: sudo apt-get update && sudo {" ".join(command)})')
+    print(f'Installing system packages: {" ".join(missing)}', file=sys.stderr)
+    env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
+    for step in (['apt-get', 'update', '-q'], command):
+        if subprocess.run(step, env=env).returncode != 0:
+            _fail(f'"{" ".join(step)}" failed; run it yourself, then run build.py again')
+    still_missing = missing_system_packages()
+    if still_missing:
+        _fail(f'still missing after apt-get: {" ".join(still_missing)}')
+
+
+def ensure_virtualenv():
+    """Create `.venv` and install the project into it (with its test tools)."""
+    if not _venv_python().exists():
+        print('Creating .venv (first run)', file=sys.stderr)
+        subprocess.run([sys.executable, '-m', 'venv', str(VENV)], check=True)
+    print('Installing the project into .venv', file=sys.stderr)
+    result = subprocess.run(
+        [str(_venv_python()), '-m', 'pip', 'install', '--quiet',
+         '--disable-pip-version-check', '-e', f'{ROOT}[test]'])
+    if result.returncode != 0:
+        _fail(f'pip could not install the project into {VENV} '
+              f'(delete {VENV} and run build.py again)')
+
+
+def ensure_environment(argv):
+    """Make sure we run inside a ready `.venv`; re-exec there if we are not."""
+    if sys.version_info < (3, 11):
+        _fail('Python 3.11 or newer is needed (run: python3.11 build.py ...)')
+    if not (STAMP.exists() and STAMP.read_text() == _stamp_text()):
+        # A first run, or pyproject.toml changed since `.venv` was set up (a new
+        # dependency, say): also when run as `.venv/bin/python build.py`, which would
+        # otherwise fail later on a missing module.
+        ensure_system_packages()
+        ensure_virtualenv()
+        STAMP.write_text(_stamp_text())
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    python = str(_venv_python())
+    os.execv(python, [python, str(ROOT / 'build.py'), *argv])
