@@ -39,7 +39,7 @@ def browser():
     (.ci/run installs both)."""
     sync_api = pytest.importorskip('playwright.sync_api')
     if not CHROMIUM:
-        pytest.skip('needs Debian chromium (.ci/run installs it)')
+        pytest.skip('needs Debian chromium (python3 build.py test installs it)')
     with sync_api.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -37,7 +37,7 @@ try:
 except ImportError:
     playwright = None
 web = pytest.mark.skipif(not (CHROMIUM and playwright),
-                         reason='needs Debian chromium and playwright (.ci/run installs them)')
+                         reason='needs Debian chromium and playwright (python3 build.py test installs them)')
 LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
 AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
 #: The rule sets the pages must pass: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's
@@ -51,7 +51,7 @@ def axe_source():
     if not AXE.is_file():
         npm = shutil.which('npm')
         if not npm:
-            pytest.skip('needs npm to install axe-core (.ci/run installs it)')
+            pytest.skip('needs npm to install axe-core (python3 build.py test installs it)')
         subprocess.run([npm, 'ci', '--no-audit', '--no-fund', '--loglevel=error'], cwd=ROOT,
                        check=True, capture_output=True)
     return AXE.read_text('utf-8')

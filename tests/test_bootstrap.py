@@ -1,5 +1,7 @@
 """First-run set-up: what is missing is found, and a user who cannot install it is told
 exactly what to run."""
+import subprocess
+
 import pytest
 
 from nswp_publish.cli import bootstrap
@@ -54,3 +56,42 @@ def test_run_inside_the_venv_it_still_installs_what_pyproject_added(
     bootstrap.ensure_environment(['--help'])
     assert calls == (['apt', 'pip'] if installs else [])
     assert stamp_path.read_text() == bootstrap._stamp_text()
+
+
+def test_the_test_command_installs_what_the_tests_drive(monkeypatch, tmp_path):
+    """`build.py test` installs chromium and npm with apt-get as root, then `npm ci`, once
+    per package-lock.json; not as root it stops with the exact command to run."""
+    from nswp_publish.cli import testing
+    installed, commands = [], []
+    monkeypatch.setattr(bootstrap, 'missing_packages',
+                        lambda packages: [name for name in packages if name not in installed])
+    monkeypatch.setattr(bootstrap.os, 'geteuid', lambda: 0)
+    monkeypatch.setattr(bootstrap.shutil, 'which', lambda name: f'/usr/bin/{name}')
+
+    def run(command, **options):
+        commands.append(command)
+        if command[:2] == ['apt-get', 'install']:
+            installed.extend(command[4:])
+        return subprocess.CompletedProcess(command, 0)
+    monkeypatch.setattr(bootstrap.subprocess, 'run', run)
+    monkeypatch.setattr(testing.subprocess, 'run', run)
+    (tmp_path / 'package-lock.json').write_text('{"lockfileVersion": 3}')
+    (tmp_path / 'node_modules').mkdir()
+    testing.ensure_test_tools(tmp_path)
+    assert commands[1] == ['apt-get', 'install', '-y', '--no-install-recommends',
+                           'chromium', 'npm']
+    assert commands[2][1:2] == ['ci']
+    commands.clear()
+    testing.ensure_test_tools(tmp_path)              # everything there: nothing to run
+    assert commands == []
+
+
+def test_the_test_command_says_what_to_run_without_root(monkeypatch, capsys, tmp_path):
+    from nswp_publish.cli import testing
+    monkeypatch.setattr(bootstrap, 'missing_packages', lambda packages: ['chromium'])
+    monkeypatch.setattr(bootstrap.os, 'geteuid', lambda: 1000)
+    with pytest.raises(SystemExit):
+        testing.ensure_test_tools(tmp_path)
+    error = capsys.readouterr().err
+    assert error.count('\n') == 1
+    assert 'sudo apt-get install -y --no-install-recommends chromium' in error

@@ -19,7 +19,7 @@ from nswp_publish.cli.preview import Preview
 from conftest import CHROMIUM, ROOT, SLUG
 
 pytest.importorskip('playwright.sync_api')
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason='needs Debian chromium (.ci/run installs it)')
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason='needs Debian chromium (python3 build.py test installs it)')
 LANGUAGES = ('en', 'fr', 'es', 'ru', 'zh')
 
 

@@ -74,10 +74,15 @@ def font_packages():
 def missing_system_packages():
     """Return the Debian packages whose files are not on this machine: the build's own and
     those of the languages' fonts."""
+    return missing_packages({**SYSTEM_PACKAGES, **font_packages()})
+
+
+def missing_packages(packages):
+    """The Debian packages of `packages` ({package: (kind, what)}) not on this machine."""
     import ctypes.util   # slow to import, and only needed on a first run
     families = None
     missing = []
-    for package, (kind, what) in {**SYSTEM_PACKAGES, **font_packages()}.items():
+    for package, (kind, what) in packages.items():
         if kind == 'command':
             present = shutil.which(what) is not None
         elif kind == 'library':
@@ -92,29 +97,36 @@ def missing_system_packages():
     return missing
 
 
-def _fail(message):
+def fail(message):
+    """Stop with one line on stderr: the first run cannot go on without what it says."""
     print(f'error: {message}', file=sys.stderr)
     sys.exit(1)
 
 
 def ensure_system_packages():
     """Install missing fonts and libraries with apt-get when we can, else say how."""
-    missing = missing_system_packages()
+    install_packages(missing_system_packages(), missing_system_packages, 'build.py')
+
+
+def install_packages(missing, still_missing, command_name):
+    """Install the Debian packages `missing` with apt-get when run as root, else stop with the
+    exact command to run; `still_missing()` checks afterwards, `command_name` is what to run
+    again."""
     if not missing:
         return
     command = ['apt-get', 'install', '-y', '--no-install-recommends', *missing]
     can_install = shutil.which('apt-get') and hasattr(os, 'geteuid') and os.geteuid() == 0
     if not can_install:
-        _fail(f'missing system packages: {" ".join(missing)} '
+        fail(f'missing system packages: {" ".join(missing)} '
               f'(run: sudo apt-get update && sudo {" ".join(command)})')
     print(f'Installing system packages: {" ".join(missing)}', file=sys.stderr)
     env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
     for step in (['apt-get', 'update', '-q'], command):
         if subprocess.run(step, env=env).returncode != 0:
-            _fail(f'"{" ".join(step)}" failed; run it yourself, then run build.py again')
-    still_missing = missing_system_packages()
-    if still_missing:
-        _fail(f'still missing after apt-get: {" ".join(still_missing)}')
+            fail(f'"{" ".join(step)}" failed; run it yourself, then run {command_name} again')
+    left = still_missing()
+    if left:
+        fail(f'still missing after apt-get: {" ".join(left)}')
 
 
 def ensure_virtualenv():
@@ -127,14 +139,14 @@ def ensure_virtualenv():
         [str(_venv_python()), '-m', 'pip', 'install', '--quiet',
          '--disable-pip-version-check', '-e', f'{ROOT}[test]'])
     if result.returncode != 0:
-        _fail(f'pip could not install the project into {VENV} '
+        fail(f'pip could not install the project into {VENV} '
               f'(delete {VENV} and run build.py again)')
 
 
 def ensure_environment(argv):
     """Make sure we run inside a ready `.venv`; re-exec there if we are not."""
     if sys.version_info < (3, 11):
-        _fail('Python 3.11 or newer is needed (run: python3.11 build.py ...)')
+        fail('Python 3.11 or newer is needed (run: python3.11 build.py ...)')
     if not (STAMP.exists() and STAMP.read_text() == _stamp_text()):
         # A first run, or pyproject.toml changed since `.venv` was set up (a new
         # dependency, say): also when run as `.venv/bin/python build.py`, which would

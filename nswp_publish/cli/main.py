@@ -346,6 +346,8 @@ def run_serve(options):
 
 
 def run_test(options):
+    from .testing import ensure_test_tools
+    ensure_test_tools(ROOT)
     os.chdir(ROOT)
     import pytest
     return pytest.main(options.pytest_args)
