@@ -193,10 +193,10 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_it(monkeypatch, capsys)
         cli.main(['--debug', 'stats'])
 
 
-def test_the_readme_examples_of_errors_are_what_the_tool_prints():
+def test_the_guides_examples_of_errors_are_what_the_tool_prints():
     import re
     import shlex
-    readme = (ROOT / 'README.md').read_text('utf-8')
+    readme = (ROOT / 'docs' / 'publishing.md').read_text('utf-8')
     examples = re.findall(r'^\$ python3 build\.py (.*)\n(error: .*)$', readme, re.M)
     assert len(examples) >= 4
     for arguments, error in examples:

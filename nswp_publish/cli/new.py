@@ -15,7 +15,7 @@ from ..output import write_atomic
 
 #: The files `new` writes.
 SKELETON_PUBLICATION = """\
-# {comment_title}: the publication's details. content/README.md explains every key.
+# {comment_title}: the publication's details. docs/publishing.md explains every key.
 # All text here is English; translators get it in locales/<lang>/LC_MESSAGES/{slug}.po
 # once you run: python3 build.py update --pub {slug}
 # The folder's name: keep it as it is.
@@ -30,7 +30,7 @@ author_role: Global Network of Sex Work Projects
 # The month it is published: year-month.
 date: {month}
 # Its editions: each name becomes part of the file names (nswp-{slug}-summary-en.pdf).
-# To add a longer edition with contents and annexes, see "Editions" in content/README.md.
+# To add a longer edition with contents and annexes, see "Editions" in docs/publishing.md.
 # "label" is the word above the title on the cover.
 editions:
   summary:
@@ -47,7 +47,7 @@ SKELETON_CHAPTER = """\
 # The first chapter. Replace each placeholder text with your own, keeping the quotation
 # marks around it; add or remove lines as you need. Each line under "blocks:" is one
 # paragraph (p), sub-heading (heading), list (bullets, numbered), quote, box, table, image
-# or chart: content/README.md shows how each is written.
+# or chart: docs/publishing.md shows how each is written.
 chapter: introduction
 title: "Introduction"
 blocks:

@@ -6,7 +6,7 @@ options every block may have (`id`, `editions`). Each kind below says what its v
 fields (`fields`), what else it must satisfy once read (`check`) and which files it names,
 checked once the whole publication is read (`attach`). `BLOCK_KINDS` registers each kind
 in one line, as Docutils registers a directive: a new kind is a class here, its line in
-the registry, and its template `templates/partials/<name>.html` (content/README.md).
+the registry, and its template `templates/partials/<name>.html` (docs/publishing.md).
 """
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Loading a publication: its YAML files, checked against the schema in content/README.md.
+"""Loading a publication: its YAML files, checked against the schema in docs/publishing.md.
 
 `load_publication` reads `publication.yaml` and the files it names, each checked against
 its file schema (below) and its blocks by their kinds (`blocks`), then cross-checks the
@@ -83,7 +83,7 @@ def build_tree(raw, path, expected_role=None):
         raise ContentError(
             'not a content file: expected a top-level "slug", "chapter", "footnotes", '
             '"acronyms", "glossary" or "publications" key', path, line_of(raw, 1),
-            hint='see content/README.md')
+            hint='see docs/publishing.md')
     if expected_role and role != expected_role:
         raise ContentError(f'expected a {expected_role} file, found a {role} file', path, 1)
     tree = Reader(path, BLOCK_KINDS).read(FILE_SCHEMAS[role], raw, role, 1)

@@ -80,7 +80,7 @@ def check_stylesheet(path, chapters):
                 f'@page sets the right margin without var({PAGE_PROPERTY}), so the images '
                 f'in the margin ({where}) would hang off the paper', path,
                 declaration.source_line,
-                hint=f'write it as calc({right} + var({PAGE_PROPERTY})); see content/README.md')
+                hint=f'write it as calc({right} + var({PAGE_PROPERTY})); see docs/publishing.md')
         if not page and name in ('--margin-column', '--margin-figure-gap'):
             values[name] = (_millimetres(declaration.value), declaration.source_line)
     gap = values.get('--margin-figure-gap', (None,))[0]

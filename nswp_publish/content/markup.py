@@ -4,7 +4,7 @@ Translations are data, never markup: raw HTML in a message is shown as text,
 links may only point to http(s), mailto or an anchor in the same document,
 and the renderer escapes everything it does not build itself.
 
-The subset (see content/README.md): ``**bold**``, ``*italic*``,
+The subset (see docs/publishing.md): ``**bold**``, ``*italic*``,
 ``[text](url)``, ``<url>``, footnote references ``[^id]`` and ``{name}``
 placeholders.
 """

@@ -2,7 +2,7 @@
 
 Like Babel's `messages/checkers.py` and Translate Toolkit's pofilter: each
 check takes (source, translation, `Language`) and yields problem messages.
-The table in README.md documents them; `build.py check` runs them all.
+The table in docs/translating.md documents them; `build.py check` runs them all.
 """
 import os
 import re
