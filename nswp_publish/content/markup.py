@@ -4,9 +4,10 @@ Translations are data, never markup: raw HTML in a message is shown as text,
 links may only point to http(s), mailto or an anchor in the same document,
 and the renderer escapes everything it does not build itself.
 
-The subset (see docs/publishing.md): ``**bold**``, ``*italic*``,
-``[text](url)``, ``<url>``, footnote references ``[^id]`` and ``{name}``
-placeholders.
+The subset (see docs/publishing.md): ``**bold**``, ``*italic*``, ``^superscript^``,
+``~subscript~``, ``[text](url)``, ``<url>``, footnote references ``[^id]`` and ``{name}``
+placeholders. A backslash makes any of their characters literal: ``\{name}`` is the
+text "{name}", not a placeholder.
 """
 import functools
 import re
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 #: A print footnote is an element with this prefix and its label as id (`i18n.translate`
 #: writes it; `pdf.structure` tags it a Note): a footnote call's destination names its note.
@@ -31,6 +34,11 @@ SAFE_LINK = re.compile(r'(https?://|mailto:|#)', re.IGNORECASE)
 _parser = MarkdownIt('zero', {'html': False, 'typographer': False})
 _parser.enable(['emphasis', 'link', 'autolink', 'escape'])
 footnote_plugin(_parser, inline=False, move_to_end=False, always_match_refs=True)
+superscript_plugin(_parser)
+sub_plugin(_parser)
+# An escaped character stays a token of its own ("text_special"), not joined to the text
+# around it, so that `\{name}` is not read as a placeholder once the backslash is gone.
+_parser.disable('text_join')
 
 
 def parse_inline(text):
@@ -48,6 +56,8 @@ class Signature:
     links: tuple
     footnotes: tuple
     placeholders: tuple
+    superscript: int = 0
+    subscript: int = 0
 
     def differences(self, other, italics=True):
         """What a translation (`other`) lost or gained of its source's markup, in the words
@@ -57,7 +67,8 @@ class Signature:
         Scripts without italics (Chinese marks titles with 《》) may drop `*emphasis*`.
         """
         found = []
-        for name in ('strong', 'emphasis') if italics else ('strong',):
+        spans = ('strong', 'emphasis') if italics else ('strong',)
+        for name in (*spans, 'superscript', 'subscript'):
             if getattr(self, name) != getattr(other, name):
                 found.append(f'{SPAN_NAMES[name]} markup: {getattr(other, name)} instead of '
                              f'{getattr(self, name)}')
@@ -74,7 +85,12 @@ class Signature:
 
 
 #: Span markup as the translator types it.
-SPAN_NAMES = {'strong': '`**bold**`', 'emphasis': '`*italic*`'}
+SPAN_NAMES = {'strong': '`**bold**`', 'emphasis': '`*italic*`',
+              'superscript': '`^superscript^`', 'subscript': '`~subscript~`'}
+#: The HTML of each span token: the tags are ours, never the text's.
+SPAN_TAGS = {'strong_open': '<strong>', 'strong_close': '</strong>', 'em_open': '<em>',
+             'em_close': '</em>', 'sup_open': '<sup>', 'sup_close': '</sup>',
+             'sub_open': '<sub>', 'sub_close': '</sub>'}
 #: Lists of markup: how each is named, and how one item is written in a message.
 LIST_NAMES = {'links': ('links', '(%s)'), 'footnotes': ('footnote references', '[^%s]'),
               'placeholders': ('placeholders', '{%s}')}
@@ -82,24 +98,30 @@ LIST_NAMES = {'links': ('links', '(%s)'), 'footnotes': ('footnote references', '
 
 @functools.lru_cache(maxsize=8192)
 def signature(text):
-    """Count the markup of a message: bold and italic spans, link targets, footnotes, placeholders.
+    """Count the markup of a message: bold, italic, superscript and subscript spans, link
+    targets, footnotes, placeholders.
 
     Cached: a build asks for each source message's signature once per language and medium,
     and a `Signature` is immutable."""
-    strong = emphasis = 0
+    strong = emphasis = superscript = subscript = 0
     links, footnotes, placeholders = [], [], []
     for token in parse_inline(text):
         if token.type == 'strong_open':
             strong += 1
         elif token.type == 'em_open':
             emphasis += 1
+        elif token.type == 'sup_open':
+            superscript += 1
+        elif token.type == 'sub_open':
+            subscript += 1
         elif token.type == 'link_open':
             links.append(token.attrGet('href') or '')
         elif token.type == 'footnote_ref':
             footnotes.append(token.meta['label'])
-        elif token.type in ('text', 'text_special'):
+        elif token.type == 'text':
             placeholders.extend(PLACEHOLDER.findall(token.content))
-    return Signature(strong, emphasis, tuple(links), tuple(footnotes), tuple(placeholders))
+    return Signature(strong, emphasis, tuple(links), tuple(footnotes), tuple(placeholders),
+                     superscript, subscript)
 
 
 def footnote_refs(text):
@@ -128,16 +150,12 @@ def render_html(text, values=None, footnote=None, xref=None):
     tokens = parse_inline(text)
     for index, token in enumerate(tokens):
         kind = token.type
-        if kind in ('text', 'text_special'):
+        if kind == 'text':
             html.append(_fill(token.content, values))
-        elif kind == 'strong_open':
-            html.append(Markup('<strong>'))
-        elif kind == 'strong_close':
-            html.append(Markup('</strong>'))
-        elif kind == 'em_open':
-            html.append(Markup('<em>'))
-        elif kind == 'em_close':
-            html.append(Markup('</em>'))
+        elif kind == 'text_special':              # an escaped character: never a placeholder
+            html.append(escape(token.content))
+        elif kind in SPAN_TAGS:
+            html.append(Markup(SPAN_TAGS[kind]))
         elif kind == 'link_open':
             href = token.attrGet('href') or ''
             link_ok.append(bool(SAFE_LINK.match(href)))
@@ -171,9 +189,11 @@ def _is_address(tokens, index, values):
     for token in tokens[index + 1:]:
         if token.type == 'link_close':
             break
-        if token.type in ('text', 'text_special'):
+        if token.type == 'text':
             words.append(PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), '')),
                                          token.content))
+        elif token.type == 'text_special':
+            words.append(token.content)
     return bool(ADDRESS.fullmatch(''.join(words).strip()))
 
 
@@ -182,8 +202,10 @@ def render_plain(text, values=None):
     values = values or {}
     parts = []
     for token in parse_inline(text):
-        if token.type in ('text', 'text_special'):
+        if token.type == 'text':
             parts.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], token.content))
+        elif token.type == 'text_special':
+            parts.append(token.content)
         elif token.type in ('softbreak', 'hardbreak'):
             parts.append(' ')
     return ''.join(parts)

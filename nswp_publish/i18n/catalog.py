@@ -13,10 +13,10 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 from babel.support import Translations
 
-from ..content.markup import PLACEHOLDER
+from ..content import markup
 from ..errors import CatalogError, display_path
 from ..output import write_atomic
 from .posyntax import check_po_syntax
@@ -254,14 +254,17 @@ class InterfaceTranslations:
             f'"{short}" ({where + "; " if where else ""}{todo})')
 
 
-def update_catalog(template, path, language, comments=None, memory=None):
+def update_catalog(template, path, language, comments=None, memory=None, revisions=None):
     """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
 
     New messages are added, changed ones matched as fuzzy with their previous
     msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
     `comments((msgctxt, msgid), old_comments)` gives extra comments for translators (where
     a message appears), from its extracted comments before the merge. `memory` suggests
-    translations for new messages (see `suggest_from_memory`).
+    translations for new messages (see `suggest_from_memory`). `revisions` ({msgid: [the
+    texts it replaced, latest first]}, from `content.revisions`) says which old message a
+    changed one was: its translation is brought back as fuzzy however much the text
+    changed, before Babel's guess by similarity.
     """
     path = Path(path)
     if path.exists():
@@ -271,9 +274,17 @@ def update_catalog(template, path, language, comments=None, memory=None):
         catalog = new_catalog(template.domain)
         catalog.locale = Locale.parse(language)
         status = 'created'
+    carry_revisions(catalog, template, revisions or {})
     old_comments = {(m.context, m.id): m.auto_comments for m in catalog if m.id}
+    # Babel's merge keeps an entry's fuzzy flag but not its previous msgid: kept here.
+    previous = {(m.context, m.id): m.previous_id for m in catalog
+                if m.id and m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False,
                    keep_user_comments=True)
+    for message in catalog:
+        key = (message.context, message.id)
+        if message.id and message.fuzzy and not message.previous_id and key in previous:
+            message.previous_id = previous[key]
     catalog.fuzzy = False
     set_true_flags(catalog, template.domain)
     set_headers(catalog, language)
@@ -284,6 +295,24 @@ def update_catalog(template, path, language, comments=None, memory=None):
             message.auto_comments = [*message.auto_comments,
                                      *comments(key, old_comments.get(key, []))]
     return status if write_if_changed(catalog_bytes(catalog), path) else 'unchanged'
+
+
+def carry_revisions(catalog, template, revisions):
+    """For each message of `template` the catalog lacks whose earlier text (`revisions`)
+    it translates, add the message with that translation, fuzzy, and the earlier text as
+    its previous msgid (Poedit shows what changed): `update` then keeps it as it is, and the
+    old entry goes to the obsolete ones."""
+    for message in template:
+        if not message.id or not isinstance(message.id, str) or \
+                catalog.get(message.id, context=message.context) is not None:
+            continue
+        for earlier in revisions.get(message.id, ()):
+            old = catalog.get(earlier, context=message.context)
+            if old is not None and is_translated(old) and isinstance(old.string, str):
+                catalog.add(message.id, old.string, context=message.context,
+                            flags={'fuzzy', *(old.flags - {'fuzzy'})},
+                            user_comments=list(old.user_comments), previous_id=[earlier])
+                break
 
 
 #: The defaults Babel and xgettext put in a header: a sign that no translator's tool wrote it.
@@ -417,18 +446,41 @@ def set_true_flags(catalog, domain):
         if interface:
             continue
         message.flags.discard('python-format')
-        if any(PLACEHOLDER.search(text) for text in ids):
+        if any(markup.signature(text).placeholders for text in ids):
             message.flags.add('python-brace-format')
         if any('%' in text for text in ids):
             message.flags.add('no-python-format')
 
 
 def catalog_bytes(catalog):
-    """A catalog as `.pot`/`.po` text, with stable layout so diffs stay small."""
+    """A catalog as `.pot`/`.po` text, with stable layout so diffs stay small.
+
+    The previous msgid of a fuzzy entry (`#| msgid`) is written here, as msgmerge writes it:
+    Babel 2.18 word-wraps the whole `#| msgid "..."` line as a comment, so a long one comes
+    out as lines that are not PO strings (`#| independent consultant between`), which no
+    tool reads back. The entries are told apart by their blank line (a PO entry has none
+    inside), in the order `write_po` writes them: the header, the messages, the obsolete."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=79, sort_output=False, sort_by_file=False,
-             ignore_obsolete=False, include_previous=True)
-    return buffer.getvalue()
+             ignore_obsolete=False, include_previous=False)
+    entries = buffer.getvalue().decode(catalog.charset or 'utf-8').split('\n\n')
+    for index, message in enumerate(list(catalog)[1:], 1):
+        if message.previous_id and index < len(entries):
+            entries[index] = _with_previous(entries[index], message.previous_id)
+    return '\n\n'.join(entries).encode(catalog.charset or 'utf-8')
+
+
+def _with_previous(entry, previous_id):
+    """An entry's text with `#| msgid` (and `#| msgid_plural`) lines before its msgctxt or
+    msgid, each string wrapped as a PO string."""
+    lines = entry.split('\n')
+    at = next((i for i, line in enumerate(lines) if not line.startswith('#')), len(lines))
+    previous = []
+    for keyword, text in zip(('msgid', 'msgid_plural'), previous_id):
+        value = normalize(text, width=76).split('\n')
+        previous.append(f'#| {keyword} {value[0]}')
+        previous.extend(f'#| {line}' for line in value[1:])
+    return '\n'.join(lines[:at] + previous + lines[at:])
 
 
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)

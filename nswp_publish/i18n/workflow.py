@@ -9,6 +9,7 @@ from typing import NamedTuple
 from pypdf import PdfReader
 
 from ..content.load import load_publications
+from ..content.revisions import read_revisions
 from .catalog import (INTERFACE_DOMAIN, catalog_bytes, catalog_stats, po_path, pot_path,
                       read_catalog, translation_memory, update_catalog, write_if_changed)
 from .checks import check_catalog, msgfmt_problems, pofilter_problems
@@ -69,19 +70,21 @@ def update_all(project, slugs=None, languages=None):
     language already translates gets that translation as a fuzzy suggestion (translation
     memory). Where a language's editions are built, each message of a publication also gets
     comments saying on which pages of them it landed and at which HTML anchor; what the
-    comments said of editions not built (here, now) is kept.
+    comments said of editions not built (here, now) is kept. A paragraph that a re-import
+    of a Word file changed keeps its old translation, fuzzy (`content.revisions`).
     """
     found = domains(project, slugs)
     results = extract_all(project, found=found)
     for domain, language, path in catalogs(project, found, languages):
-        comments = memory = None
+        comments = memory = revisions = None
         if domain.publication:
+            revisions = read_revisions(domain.publication.folder)
             comments = Placement.read(project, domain.publication, language).comments
             memory = translation_memory(
                 [other for other in sorted(path.parent.glob('*.po'))
                  if other.stem not in (domain.name, INTERFACE_DOMAIN)], language)
         results.append((path, update_catalog(domain.template, path, language, comments,
-                                             memory)))
+                                             memory, revisions)))
     return results
 
 
