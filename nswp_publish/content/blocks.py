@@ -14,7 +14,8 @@ from ..errors import ContentError
 from ..wording import counted
 from . import chartdata, datafiles, images
 from .model import Percent
-from .schema import BLOCKS, BOOL, CELL, NAME, NAMES, RESERVED_KEYS, ROWS, TEXT
+from .schema import (BLOCKS, BOOL, HEADER_ROWS, LIST_ITEMS, NAME, NAMES, RESERVED_KEYS, ROWS,
+                     TABLE_CELL, TEXT)
 from .yamlfile import line_of
 
 
@@ -52,8 +53,21 @@ def field_line(node, key, default=None):
             or default or node.get('line'))
 
 
+class ListKind(BlockKind):
+    """A bulleted or numbered list: `items`, each a Message or an item with a list inside it
+    (`{'text', 'list'}`), and `start` (a numbered list may start at another number)."""
+
+    def fields(self, reader, value, where, line):
+        content = reader.list_value(self.name, value, where, line)
+        return {'items': content['items'], 'start': content['start']}
+
+
 class Table(BlockKind):
-    """Written inline (`header` and `rows`) or read from a CSV file of the folder (`data`)."""
+    """Written inline (`header` and `rows`) or read from a CSV file of the folder (`data`).
+
+    Once read, `header` is a list of header rows and `rows` the body's rows, each a list of
+    cells `{'cell', 'colspan', 'rowspan', 'column'}` (`column`: the first column the cell
+    covers, counted from 0, as the cells that rows above span leave it)."""
 
     def check(self, node, reader, value, where):
         inline = node.get('header') is not None or node.get('rows') is not None
@@ -66,22 +80,65 @@ class Table(BlockKind):
             raise ContentError('table: an inline table needs both "header" and "rows"',
                                node['path'], node['line'])
         # A missing or extra cell would shift the columns or print outside them.
-        width = len(node['header'])
-        for number, row in enumerate(node['rows'], 1):
-            if len(row) != width:
-                reader.fail(f'{where}: row {number} has {counted(len(row), "cell")}, '
-                            f'the header has {width}', None,
-                            hint='give every row one cell per column',
-                            parent_line=line_of(value['rows'][number - 1],
-                                                value.line_of('rows')))
+        header_line = value.line_of('header')
+        width = sum(cell['colspan'] for cell in node['header'][0])
+        place_cells(node['header'], width, 'header row', reader, header_line,
+                    [line_of(row, header_line) for row in _rows_of(value['header'])])
+        rows_line = value.line_of('rows')
+        place_cells(node['rows'], width, 'row', reader, rows_line,
+                    [line_of(row, rows_line) for row in value['rows']])
 
     def attach(self, node, folder, languages):
         if node.get('data') is not None:
             table = datafiles.read_csv(folder, node['data'],
                                        (node['path'], field_line(node, 'data')))
-            node['header'] = table.header
-            node['rows'] = [[row.cells[column] for column in table.columns]
+            node['header'] = [[_plain_cell(text, column)
+                               for column, text in enumerate(table.header)]]
+            node['rows'] = [[_plain_cell(row.cells[name], column)
+                             for column, name in enumerate(table.columns)]
                             for row in table.rows]
+
+
+def _rows_of(header):
+    return header if header and all(isinstance(row, list) for row in header) else [header]
+
+
+def _plain_cell(value, column):
+    return {'cell': value, 'colspan': 1, 'rowspan': 1, 'column': column}
+
+
+def place_cells(rows, width, what, reader, line, lines):
+    """Give each cell its `column`, and refuse rows whose cells, with those that rows above
+    span into them, do not fill the table's `width` columns exactly, or a cell that spans
+    past the last row of its part (header or body)."""
+    covered = {}                    # column -> rows below this one it still covers
+    for number, row in enumerate(rows, 1):
+        where = lines[number - 1] if number <= len(lines) else line
+        taken, below, column = set(covered), {}, 0
+        for cell in row:
+            while column in taken:
+                column += 1
+            cell['column'] = column
+            for spanned in range(column, column + cell['colspan']):
+                if spanned in taken:
+                    reader.fail(f'{what} {number}: a cell spans into a cell that a row above '
+                                'spans down', None, hint='make the spans meet, not overlap',
+                                parent_line=where or line)
+                taken.add(spanned)
+                if cell['rowspan'] > 1:
+                    below[spanned] = cell['rowspan'] - 1
+            column += cell['colspan']
+        if len(taken) != width or max(taken, default=-1) >= width:
+            reader.fail(f'{what} {number} has {counted(len(taken), "cell")}, the header has '
+                        f'{width}', None,
+                        hint='give every row one cell per column (a cell with "colspan: 2" '
+                             'counts as two, one a row above spans down as one)',
+                        parent_line=where or line)
+        covered = {c: left - 1 for c, left in covered.items() if left > 1}
+        covered.update(below)
+    if covered:
+        reader.fail(f'a cell spans more {what}s than there are', None,
+                    hint='lower its rowspan', parent_line=lines[-1] if lines else line)
 
 
 #: How wide an image is set: the text's width, half of it, or in the margin.
@@ -206,8 +263,9 @@ class TemplateBlock(BlockKind):
 BLOCK_KINDS = {kind.name: kind for kind in (
     BlockKind('p', TEXT),
     BlockKind('heading', TEXT),
-    BlockKind('bullets', [TEXT]),
-    BlockKind('numbered', [TEXT]),
+    # Items are Text, or an item with a list nested inside (`{text: ..., bullets: [...]}`).
+    ListKind('bullets', LIST_ITEMS),
+    ListKind('numbered', LIST_ITEMS),
     BlockKind('quote', {'text': TEXT, '?attribution': TEXT}),
     # A framed aside; `kind` is a CSS class and the key of its label in `box_labels`.
     BlockKind('box', {'kind': NAME, '?title': TEXT, 'blocks': BLOCKS}),
@@ -215,7 +273,9 @@ BLOCK_KINDS = {kind.name: kind for kind in (
     BlockKind('section', {'counter': NAME, 'title': TEXT, '?blocks': BLOCKS}),
     # A figure drawn by a template of the publication (templates/figures/<template>.html).
     BlockKind('figure', {'template': NAME, 'caption': TEXT, '?labels': [TEXT]}),
-    Table('table', {'caption': TEXT, '?header': [TEXT], '?rows': [[CELL]], '?data': NAME}),
+    # Several header rows, and cells that span columns or rows, as Word's tables have.
+    Table('table', {'caption': TEXT, '?header': HEADER_ROWS, '?rows': [[TABLE_CELL]],
+                    '?data': NAME}),
     Image('image', {'src': NAME, '?alt': TEXT, '?caption': TEXT, '?credit': TEXT,
                     '?width': NAME, '?decorative': BOOL}),
     Chart('chart', {'type': NAME, 'data': ROWS, 'x': NAME, 'y': NAMES,

@@ -1,4 +1,4 @@
-"""Inline markup of messages: a small Markdown subset parsed by markdown-it-py.
+r"""Inline markup of messages: a small Markdown subset parsed by markdown-it-py.
 
 Translations are data, never markup: raw HTML in a message is shown as text,
 links may only point to http(s), mailto or an anchor in the same document,

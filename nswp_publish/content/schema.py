@@ -2,7 +2,9 @@
 
 A spec is TEXT, NAME, INT, [spec] (a list of spec), or {key: spec} with optional keys
 written as '?key' ('*' for any key). BLOCKS is a list of blocks, each read by its kind
-(`blocks`); DATA is free-form data for a publication's own templates (`Reader.data`).
+(`blocks`); DATA is free-form data for a publication's own templates (`Reader.data`);
+LIST_ITEMS the items of a list, each with its own list inside if it has one; TABLE_CELL
+and HEADER_ROWS a table's cells, which may span columns and rows.
 Every value read keeps its file and line, so every error names them.
 """
 from decimal import Decimal
@@ -19,6 +21,14 @@ DATA = 'data'
 #: true or false; one name or a list of names (read as a list); a chart's `data`: the name
 #: of a CSV file in the folder or inline rows `[{column: cell}]`.
 BOOL, NAMES, ROWS = 'bool', 'names', 'rows'
+#: A list's items: Text, or Text with a list nested in it (`{text: ..., bullets: [...]}`).
+LIST_ITEMS = 'list-items'
+#: The kinds of list, as block names and as the key of a list nested in an item.
+LIST_KINDS = ('bullets', 'numbered')
+#: A table's cell (a CELL, or `{text: ..., colspan: 2}`, `{value: 12, rowspan: 2}`), and its
+#: header: one row of header cells, or a list of rows.
+TABLE_CELL, HEADER_ROWS = 'table-cell', 'header-rows'
+SPAN_KEYS = ('colspan', 'rowspan')
 #: Keys a block may have besides its kind.
 BLOCK_OPTIONS = ('id', 'editions')
 TEXT_KEYS = {'text', 'context', 'note', 'data'}
@@ -86,6 +96,23 @@ class Reader:
                 self.fail(f'{where}: expected a month as YYYY-MM, got {describe(value)}',
                           value, parent_line=line)
             return YearMonth(int(match[1]), int(match[2]))
+        if spec == LIST_ITEMS:
+            return self.list_items(value, where, line)
+        if spec == TABLE_CELL:
+            return self.table_cell(value, where, line, CELL)
+        if spec == HEADER_ROWS:
+            if not isinstance(value, list):
+                self.fail(f'{where}: expected a list of header cells, or a list of header '
+                          f'rows, got {describe(value)}', value, parent_line=line)
+            rows = value if value and all(isinstance(row, list) for row in value) else [value]
+            if any(isinstance(cell, list) for row in rows for cell in row):
+                self.fail(f'{where}: write one header row as a list of cells, or several as a '
+                          'list of rows (each a list of cells), not both', value,
+                          parent_line=line)
+            return [[self.table_cell(cell, f'{where}[{r + 1}][{c + 1}]' if len(rows) > 1
+                                     else f'{where}[{c + 1}]', line_of(row, line_of(value, line)),
+                                     TEXT)
+                     for c, cell in enumerate(row)] for r, row in enumerate(rows)]
         if spec == BLOCKS:
             if not isinstance(value, list):
                 self.fail(f'{where}: expected a list of blocks, got {describe(value)}',
@@ -159,6 +186,75 @@ class Reader:
         node.update(kind.fields(self, value[name], f'{where}.{name}', value.line_of(name)))
         kind.check(node, self, value[name], f'{where}.{name}')
         return node
+
+    def list_items(self, value, where, line):
+        """A list's items: each a Message, or {'text': Message, 'list': {'type', 'items',
+        'start'}} for an item with a list inside it (nested to any depth)."""
+        if not isinstance(value, list):
+            self.fail(f'{where}: expected a list of items, got {describe(value)}', value,
+                      parent_line=line)
+        items = []
+        for i, item in enumerate(value):
+            item_where, item_line = f'{where}[{i + 1}]', line_of(value, line)
+            nested = [key for key in LIST_KINDS if isinstance(item, dict) and key in item]
+            if not nested:
+                items.append(self.text(item, item_where, item_line))
+                continue
+            if len(nested) > 1:
+                self.fail(f'{item_where}: an item holds one list: "bullets" or "numbered", '
+                          'not both', None, parent_line=item.line_of(nested[1]))
+            kind = nested[0]
+            text = LineDict({key: part for key, part in item.items() if key != kind})
+            text.line, text.key_lines = item.line, {key: item.line_of(key) for key in text}
+            items.append({'text': self.text(text, item_where, item_line),
+                          'list': self.list_value(kind, item[kind], f'{item_where}.{kind}',
+                                                  item.line_of(kind))})
+        return items
+
+    def list_value(self, kind, value, where, line):
+        """A list: its items, and the number it starts at (numbered lists, `{start: 3,
+        items: [...]}`: a list Word continues after a paragraph)."""
+        start = None
+        if kind == 'numbered' and isinstance(value, dict):
+            content = self.mapping({'start': INT, 'items': LIST_ITEMS}, value, where, line)
+            start, value, line = content['start'], value['items'], value.line_of('items')
+            if start < 0:
+                self.fail(f'{where}.start: a list starts at 0 or more, not {start}', None,
+                          parent_line=line)
+            return {'type': kind, 'items': content['items'], 'start': start}
+        return {'type': kind, 'items': self.list_items(value, where, line), 'start': start}
+
+    def table_cell(self, value, where, line, spec):
+        """{'cell': value, 'colspan': n, 'rowspan': m}: a CELL (a TEXT in a header), or a
+        mapping that spans several columns or rows (`{text: ..., colspan: 2}`, or
+        `{value: 12, rowspan: 2}` for a number)."""
+        if isinstance(value, dict) and (set(value) & {*SPAN_KEYS, 'value'}):
+            known = TEXT_KEYS | {*SPAN_KEYS, 'value'}
+            for key in value:
+                if key not in known:
+                    self.fail(f'{where}: unknown field "{key}" in a cell', None,
+                              hint=f'expected one of: {", ".join(sorted(known))}',
+                              parent_line=value.line_of(key))
+            spans = {}
+            for key in SPAN_KEYS:
+                spans[key] = 1
+                if key in value:
+                    spans[key] = self.read(INT, value[key], f'{where}.{key}', value.line_of(key))
+                    if spans[key] < 1:
+                        self.fail(f'{where}.{key}: a cell spans 1 or more, not {spans[key]}',
+                                  None, parent_line=value.line_of(key))
+            if 'value' in value:
+                if set(value) & TEXT_KEYS:
+                    self.fail(f'{where}: a cell has a "value" (a number) or a "text", not both',
+                              None, parent_line=value.line_of('value'))
+                cell = self.read(spec, value['value'], f'{where}.value', value.line_of('value'))
+            else:
+                text = LineDict({key: part for key, part in value.items() if key in TEXT_KEYS})
+                text.line = value.line
+                text.key_lines = {key: value.line_of(key) for key in text}
+                cell = self.text(text, where, line)
+            return {'cell': cell, **spans}
+        return {'cell': self.read(spec, value, where, line), 'colspan': 1, 'rowspan': 1}
 
     def data(self, value, where, line, key=None):
         if key == 'refs':
