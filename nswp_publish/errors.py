@@ -64,3 +64,8 @@ class ResourceError(PublishError):
 
 class OutputError(PublishError):
     """An output file or folder that cannot be written."""
+
+
+class DocumentError(PublishError):
+    """A Word document that `import` refuses or cannot read, or a re-import that would
+    overwrite what was edited by hand."""

@@ -20,8 +20,8 @@ from . import selection
 
 #: The project the commands work on: this checkout (tests point it at a copy).
 ROOT = this_checkout.ROOT
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'serve', 'proof', 'release',
-            'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'import', 'serve', 'proof',
+            'release', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -118,6 +118,25 @@ def make_parser(languages):
     new.add_argument('slug', help='short name: lowercase words joined by "-" (folder and file names)')
     new.add_argument('--title', required=True, type=selection.text('the title'),
                      help='the publication\'s title, in English')
+
+    word = commands.add_parser('import', help='read a Word document (.docx) into a publication, '
+                               'or a new version of it into the same one')
+    word.add_argument('file', type=selection.text('the Word file'), metavar='FILE.docx',
+                      help='the Word document')
+    word.add_argument('--pub', required=True, dest='slug', type=selection.text('the slug'),
+                      metavar='SLUG', help='the publication: content/SLUG/ (created the first '
+                                           'time)')
+    word.add_argument('--changes', type=selection.choice(('accept', 'reject')), default=None,
+                      metavar='accept|reject',
+                      help='accept or reject every tracked change (without it, a document '
+                           'with tracked changes is refused)')
+    word.add_argument('--style', action='append', default=[], dest='styles',
+                      type=selection.text('the style'), metavar='"WORD STYLE=kind"',
+                      help='read paragraphs in this Word style as a box of this kind, e.g. '
+                           '--style "Case study=case-study" (kept in publication.yaml as '
+                           'word_styles)')
+    word.add_argument('--force', action='store_true',
+                      help='overwrite what was edited by hand since the last import')
 
     proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
     _add_languages(proof, translated, required=True)
@@ -345,6 +364,11 @@ def run_serve(options):
     return 0
 
 
+def run_import(options):
+    from .importing import run_import as import_document
+    return import_document(Project(ROOT), options, _print_table)
+
+
 def run_test(options):
     from .testing import ensure_test_tools
     ensure_test_tools(ROOT)
@@ -374,6 +398,7 @@ COMMAND_FUNCTIONS = {
     'serve': run_serve,
     'proof': run_proof,
     'release': run_release,
+    'import': run_import,
     'test': run_test,
     'extract': _catalogs('run_extract'),
     'update': _catalogs('run_update'),

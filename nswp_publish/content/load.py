@@ -38,6 +38,8 @@ FILE_SCHEMAS = {
         '?back_page': {'title': TEXT, 'blocks': BLOCKS},
         '?stylesheet': NAME, '?templates': NAME, '?bibliography_order': NAME,
         '?box_labels': {'*': TEXT},
+        # `build.py import`: the Word paragraph style of each box kind ("Case study": case-study).
+        '?word_styles': {'*': NAME},
         '?logo': {'src': NAME, 'alt': TEXT},
         '?funders': {'?acknowledgement': TEXT, 'names': [{'name': TEXT, '?logo': NAME}]},
         '?cover': {'?colour': NAME, '?image': NAME},

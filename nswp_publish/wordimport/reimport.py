@@ -1,0 +1,312 @@
+"""Writing an imported document into its publication folder, the first time and every time.
+
+Re-import is the everyday case: the author sends a new version, the editors send tracked
+changes. The import state (`content.revisions.STATE_FILE`, beside publication.yaml) records
+what the last import wrote (each file's hash, the values of publication.yaml it owns, the
+footnotes' ids, the text of every message) so that this import can tell:
+
+* a file edited by hand since (a chart added, a box reworded): kept if the document did not
+  change it, else the import stops and names the file, leaving the document's version in
+  `.import-conflicts/` to merge by hand;
+* publication.yaml, which a person always edits (editions, languages, short title): merged
+  key by key; a key both the document and a person changed stops the import;
+* which paragraphs were added, changed and removed, and which pictures are new: the change
+  report, and for each changed paragraph its old text (`revisions`), from which `update`
+  brings back the old translation as fuzzy.
+
+Nothing is written in place: the new folder is assembled beside the old one, loaded with
+the project's own loader, and only then swapped in, so a failed import leaves the
+publication as it was.
+"""
+import datetime
+import difflib
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..content import revisions
+from ..content.load import load_publication
+from ..errors import ContentError, DocumentError, display_path
+from ..output import write_atomic
+from .yamlwrite import NAME_KEYS, OWNED_KEYS, publication_data, render_files
+
+#: Where the document's version of a conflicting file is left.
+CONFLICTS = '.import-conflicts'
+#: How alike an old and a new paragraph must be (difflib's ratio) to count as one changed
+#: paragraph rather than one removed and one added.
+SAME_PARAGRAPH = 0.5
+#: The same, for a paragraph that also moved (matched across the whole document).
+MOVED_PARAGRAPH = 0.7
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the files, and what changed in the text since the last one."""
+
+    files: list = field(default_factory=list)       # [(file name, action)]
+    added: list = field(default_factory=list)       # texts
+    changed: list = field(default_factory=list)     # [(old text, new text)]
+    removed: list = field(default_factory=list)     # texts
+    images_added: list = field(default_factory=list)
+    first: bool = True
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_into(doc, folder, languages, *, force=False):
+    """Write `doc` into the publication `folder` (languages: the project's codes, for a new
+    publication.yaml); returns an `ImportReport`, or raises `DocumentError` having changed
+    nothing."""
+    folder = Path(folder)
+    slug = folder.name
+    state = revisions.read_state(folder) or {}
+    recorded = state.get('files') or {}
+    if not recorded and folder.exists() and any(folder.iterdir()) and not force:
+        raise DocumentError('the folder exists and was not written by an import', folder,
+                            hint='choose another --pub, or pass --force to overwrite it')
+    publication, merged_conflicts = merge_publication(folder, doc, slug, languages, state,
+                                                      force)
+    files = render_files(doc, slug, publication)
+    plan, conflicts = plan_writes(folder, files, recorded, force)
+    conflicts = merged_conflicts + conflicts
+    if conflicts:
+        shelter = folder / CONFLICTS
+        for name in conflicts:
+            write_atomic(shelter / name.split(' ')[0], files[name.split(' ')[0]])
+        raise DocumentError(
+            f'{len(conflicts)} file{"s" if len(conflicts) > 1 else ""} edited by hand since '
+            f'the last import that the document changes too: {", ".join(conflicts)}', folder,
+            hint=f'merge the document\'s version from {display_path(shelter)}/ by hand (or '
+                 'make the edit in Word), then import again; --force overwrites the edits')
+    report = change_report(doc, state)
+    report.files = plan
+    texts = document_texts(doc)
+    new_state = {
+        'version': 1, 'source': doc.source.name, 'source_sha256': doc.source_sha256,
+        'imported': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+        'pandoc': doc.pandoc_version,
+        'files': {name: sha256(files[name]) if name in files else recorded[name]
+                  for name, action in plan if action != 'removed'},
+        'publication': owned_values(publication), 'footnotes': doc.footnotes,
+        'images': sorted(image.name for image in doc.images), 'texts': texts,
+        'revisions': revisions.chain_revisions(
+            state.get('revisions') or {}, {new: old for old, new in report.changed},
+            set(texts)),
+    }
+    new_state['files'] = dict(sorted(new_state['files'].items()))
+    state_bytes = (json.dumps(new_state, indent=1, ensure_ascii=False) + '\n').encode()
+    swap_in(folder, plan, files, state_bytes, languages, doc)
+    return report
+
+
+def owned_values(data):
+    def text(value):
+        return value.get('text') if isinstance(value, dict) else value
+    return {key: text(data.get(key)) for key in OWNED_KEYS}
+
+
+def merge_publication(folder, doc, slug, languages, state, force):
+    """The data of publication.yaml: the document's (`publication_data`) for a new
+    publication; on a re-import the file as it is, with each key the document owns taken
+    from the document where it changed since the last import. A key both changed stops
+    the import (returned as a conflict). `word_styles` and `box_labels` gain what the
+    document newly uses."""
+    fresh = publication_data(doc, slug, languages)
+    path = folder / 'publication.yaml'
+    if force or not path.exists() or not state:
+        return fresh, []
+    try:
+        current = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise DocumentError(f'publication.yaml cannot be read ({type(error).__name__})', path,
+                            hint='fix it (build.py check names the line), then import '
+                                 'again') from None
+    if not isinstance(current, dict):
+        raise DocumentError('publication.yaml is not a mapping', path, hint='fix it first')
+    last, new, now = state.get('publication') or {}, owned_values(fresh), owned_values(current)
+    merged, clashes = dict(current), []
+    for key in OWNED_KEYS:
+        if new.get(key) == last.get(key) or new.get(key) == now.get(key):
+            continue                        # the document did not change it, or agrees
+        if now.get(key) != last.get(key):
+            clashes.append(key)
+        elif fresh.get(key) is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = fresh[key]
+    for key in ('box_labels', 'word_styles'):
+        if fresh.get(key):
+            merged[key] = {**fresh[key], **(current.get(key) or {})}
+    conflicts = [f'publication.yaml (you and the document both changed '
+                 f'{", ".join(clashes)})'] if clashes else []
+    return merged, conflicts
+
+
+def plan_writes(folder, files, recorded, force):
+    """What to do with each file: [(name, action)], and the files in conflict. A file the
+    last import wrote and a person edited since is kept if the document did not change it
+    and a conflict if it did; one the document no longer has is removed unless edited.
+    Files the import never wrote (style.css, CSV files, templates) are never touched."""
+    plan, conflicts = [], []
+    for name, data in files.items():
+        path = folder / name
+        current = sha256(path.read_bytes()) if path.exists() else None
+        new, last = sha256(data), recorded.get(name)
+        if current is None:
+            plan.append((name, 'created'))
+        elif current == new:
+            plan.append((name, 'unchanged'))
+        elif name == 'publication.yaml' or force or current == last:
+            plan.append((name, 'updated'))          # publication.yaml: merged already
+        elif last is not None and new == last:
+            plan.append((name, 'kept (edited by hand)'))
+        else:
+            conflicts.append(name)
+    for name, last in recorded.items():
+        path = folder / name
+        if name in files or not path.exists():
+            continue
+        if force or sha256(path.read_bytes()) == last:
+            plan.append((name, 'removed'))
+        else:
+            plan.append((name, 'kept (edited by hand; no longer in the document)'))
+    return plan, conflicts
+
+
+def swap_in(folder, plan, files, state_bytes, languages, doc):
+    """Assemble the new folder beside the old, check it loads, and swap it in.
+
+    A picture without alt text is a load error, and the issue is the author's to fix in
+    Word or here afterwards: the check loads a copy where such pictures have a stand-in,
+    and the folder swapped in has none, so the build names each one."""
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f'.{folder.name}.import-', dir=parent))
+    try:
+        staged = work / folder.name
+        if folder.exists():
+            shutil.copytree(folder, staged, symlinks=True,
+                            ignore=shutil.ignore_patterns(CONFLICTS))
+        else:
+            staged.mkdir()
+        for name, action in plan:
+            if action in ('created', 'updated'):
+                write_atomic(staged / name, files[name])
+            elif action == 'removed':
+                (staged / name).unlink()
+        write_atomic(revisions.state_path(staged), state_bytes)
+        check_loads(staged, folder, languages, doc)
+        if folder.exists():
+            shutil.move(str(folder), str(work / 'previous'))
+        shutil.move(str(staged), str(folder))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_loads(staged, folder, languages, doc):
+    """Load the staged folder as the build will; an error names the file in `folder`."""
+    missing_alt = [image.name for image in doc.images if not image.alt]
+    patched = {}
+    try:
+        for chapter in doc.chapters:
+            path = staged / chapter.file_name
+            text = path.read_text(encoding='utf-8')
+            if missing_alt and any(name in text for name in missing_alt):
+                patched[path] = text
+                for name in missing_alt:
+                    text = text.replace(f'src: {name}', f'src: {name}, alt: "?"')
+                path.write_text(text, encoding='utf-8')
+        load_publication(staged, languages)
+    except ContentError as error:
+        if error.path:
+            error.path = folder / Path(error.path).relative_to(staged)
+        raise DocumentError(f'the imported publication does not load: {error.message}',
+                            error.path, error.line,
+                            hint=error.hint or 'nothing was changed; report it with the '
+                                               'document') from None
+    finally:
+        for path, text in patched.items():
+            path.write_text(text, encoding='utf-8')
+
+
+# -- what changed ---------------------------------------------------------------------------
+
+def document_texts(doc):
+    """Every text of the document that becomes a message, in reading order: chapter titles,
+    paragraphs, headings, list items, cells, captions, quotes, footnotes."""
+    texts = []
+
+    def visit(value, key=None):
+        if isinstance(value, dict):
+            if set(value) <= {'text', 'colspan', 'rowspan'} and isinstance(value.get('text'),
+                                                                           str):
+                texts.append(value['text'])
+                return
+            for k, v in value.items():
+                if k not in NAME_KEYS and k not in ('colspan', 'rowspan', 'start'):
+                    visit(v, k)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item, key)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    for chapter in doc.chapters:
+        texts.append(chapter.title)
+        visit(chapter.blocks)
+    visit(list(doc.footnotes.values()))
+    return texts
+
+
+def change_report(doc, state):
+    """Paragraphs added, changed and removed since the last import, and pictures added.
+
+    The old and new texts are lined up in document order (difflib), so a paragraph that
+    moved with others is unchanged; within a replaced stretch each new text is paired with
+    the most alike old one. What is left is matched across the whole document, stricter,
+    for a paragraph that both moved and changed."""
+    report = ImportReport(first=not state)
+    if not state:
+        return report
+    old, new = list(state.get('texts') or []), document_texts(doc)
+    old_set, new_set = set(old), set(new)
+    added = [t for t in dict.fromkeys(new) if t not in old_set]
+    removed = [t for t in dict.fromkeys(old) if t not in new_set]
+    pairs = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == 'replace':
+            pairs += pair_up([t for t in old[i1:i2] if t in removed],
+                             [t for t in new[j1:j2] if t in added], SAME_PARAGRAPH)
+            removed = [t for t in removed if t not in {p[0] for p in pairs}]
+            added = [t for t in added if t not in {p[1] for p in pairs}]
+    moved = pair_up(removed, added, MOVED_PARAGRAPH)
+    pairs += moved
+    report.changed = pairs
+    report.removed = [t for t in removed if t not in {p[0] for p in moved}]
+    report.added = [t for t in added if t not in {p[1] for p in moved}]
+    known = set(state.get('images') or ())
+    report.images_added = [image.name for image in doc.images if image.name not in known]
+    return report
+
+
+def pair_up(old, new, cutoff):
+    """Greedy pairs (old, new), most alike first, at least `cutoff` alike."""
+    scored = sorted(((difflib.SequenceMatcher(None, a, b, autojunk=False).ratio(), i, j)
+                     for i, a in enumerate(old) for j, b in enumerate(new)), reverse=True)
+    used_old, used_new, pairs = set(), set(), []
+    for ratio, i, j in scored:
+        if ratio < cutoff:
+            break
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((old[i], new[j]))
+    return sorted(pairs, key=lambda pair: new.index(pair[1]))
