@@ -214,7 +214,8 @@ def count_endnotes(tree):
                 visit(item)
         elif isinstance(node, dict):
             if node.get('t') == 'Note':
-                if any(custom_style(b) == 'Endnote Text' for b in node['c'] if b['t'] == 'Div'):
+                if any((custom_style(b) or '').lower() == 'endnote text'
+                       for b in node['c'] if b['t'] == 'Div'):
                     count += 1
             for value in node.values():
                 if isinstance(value, (list, dict)):

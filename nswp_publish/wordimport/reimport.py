@@ -22,6 +22,7 @@ import datetime
 import difflib
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -221,7 +222,8 @@ def check_loads(staged, folder, languages, doc):
             if missing_alt and any(name in text for name in missing_alt):
                 patched[path] = text
                 for name in missing_alt:
-                    text = text.replace(f'src: {name}', f'src: {name}, alt: "?"')
+                    text = re.sub(rf'^( *)src: {re.escape(name)}$', r'\g<0>\n\1alt: "?"',
+                                  text, flags=re.MULTILINE)
                 path.write_text(text, encoding='utf-8')
         load_publication(staged, languages)
     except ContentError as error:
