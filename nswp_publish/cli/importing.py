@@ -70,7 +70,7 @@ def print_changes(report):
     for text in report.added:
         print(f'  added: “{excerpt(text, 70)}”')
     for old, new in report.changed:
-        print(f'  changed: “{excerpt(old, 34)}” -> “{excerpt(new, 34)}”')
+        print(f'  changed: “{excerpt(old, 70)}”\n      now: “{excerpt(new, 70)}”')
     for text in report.removed:
         print(f'  removed: “{excerpt(text, 70)}”')
     for name in report.images_added:
