@@ -168,3 +168,23 @@ def test_a_hand_edit_the_document_also_changed_stops_the_import(imported, tmp_pa
         'changes too: findings.yaml' in error and '.import-conflicts' in error
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert CHANGED_NEW in (folder / '.import-conflicts' / 'findings.yaml').read_text()
+
+
+def test_publication_yaml_is_merged_key_by_key(imported, tmp_path, capsys):
+    project, _ = imported
+    meta_path = project.content_dir / 'rich' / 'publication.yaml'
+    meta_path.write_text(meta_path.read_text().replace('label: "Summary"', 'label: "Brief"'))
+    retitled = edit_docx(tmp_path / 'lo-rich.docx',
+                         reword={'Listening to members': 'Listening to our members'})
+    assert cli.main(['import', str(retitled), '--pub', 'rich']) == 0
+    meta = yaml.safe_load(meta_path.read_text())
+    assert meta['title'] == 'Listening to our members'              # the document's change
+    assert meta['editions']['summary']['label'] == 'Brief'           # and the hand edit
+    meta_path.write_text(meta_path.read_text().replace('"Listening to our members"',
+                                                       '"Listening to members, by hand"', 1))
+    again = edit_docx(tmp_path / 'lo-rich-3.docx',
+                      reword={'Listening to members': 'Listening to all members'})
+    capsys.readouterr()
+    assert cli.main(['import', str(again), '--pub', 'rich']) == 1
+    assert 'publication.yaml (you and the document both changed title)' in \
+        capsys.readouterr().err
