@@ -12,6 +12,7 @@ import subprocess
 
 import pypandoc
 
+from ..errors import DocumentError
 from .package import refused
 
 PANDOC_TIMEOUT = 300            # seconds, per pandoc run
@@ -23,7 +24,12 @@ PANDOC_API = (1, 23)
 
 def pandoc_path():
     """The pandoc of the pypandoc-binary wheel (a recent pandoc; Debian's is too old)."""
-    return pypandoc.get_pandoc_path()
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError:
+        raise DocumentError('pandoc, which reads Word documents, is not installed',
+                            hint='run python3 build.py once (it installs pyproject.toml\'s '
+                                 'packages), or: .venv/bin/pip install pypandoc-binary') from None
 
 
 @functools.lru_cache(maxsize=None)
