@@ -109,10 +109,15 @@ def test_attach_images_per_language_and_csv_tables(folder):
     attach(folder, ['en', 'zh'], tree)
     files = tree[0]['blocks'][0]['files']
     assert files['en'].path.name == 'march.jpg' and files['zh'].path.name == 'march.zh.jpg'
-    assert [(m.text, m.line, m.path.name) for m in table['header']] == [
-        ('region', 1, 'members.csv'), ('members', 1, 'members.csv'), ('share', 1, 'members.csv')]
-    assert table['rows'][1][0].text == 'Europe' and table['rows'][1][0].line == 3
-    assert table['rows'][1][1:] == [Decimal('1234.5'), Percent(Decimal('0.7'))]
+    # A CSV table is one header row of cells that span nothing.
+    (header,) = table['header']
+    assert [(c['cell'].text, c['cell'].line, c['cell'].path.name, c['column'])
+            for c in header] == [('region', 1, 'members.csv', 0), ('members', 1, 'members.csv', 1),
+                                 ('share', 1, 'members.csv', 2)]
+    europe = table['rows'][1]
+    assert europe[0]['cell'].text == 'Europe' and europe[0]['cell'].line == 3
+    assert [c['cell'] for c in europe[1:]] == [Decimal('1234.5'), Percent(Decimal('0.7'))]
+    assert all(c['colspan'] == c['rowspan'] == 1 for c in europe)
 
 
 def test_attach_refuses_missing_files(folder):

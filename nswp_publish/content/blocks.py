@@ -80,13 +80,16 @@ class Table(BlockKind):
             raise ContentError('table: an inline table needs both "header" and "rows"',
                                node['path'], node['line'])
         # A missing or extra cell would shift the columns or print outside them.
-        header_line = value.line_of('header')
-        width = sum(cell['colspan'] for cell in node['header'][0])
+        # `value` (the YAML as read) gives the lines; without it, the block's line.
+        header_line = value.line_of('header') if value is not None else node['line']
+        rows_line = value.line_of('rows') if value is not None else node['line']
+        width = sum(cell['colspan'] for cell in node['header'][0]) if node['header'] else 0
         place_cells(node['header'], width, 'header row', reader, header_line,
-                    [line_of(row, header_line) for row in _rows_of(value['header'])])
-        rows_line = value.line_of('rows')
+                    [line_of(row, header_line) for row in _rows_of(value['header'])]
+                    if value is not None else [])
         place_cells(node['rows'], width, 'row', reader, rows_line,
-                    [line_of(row, rows_line) for row in value['rows']])
+                    [line_of(row, rows_line) for row in value['rows']]
+                    if value is not None else [])
 
     def attach(self, node, folder, languages):
         if node.get('data') is not None:
