@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
@@ -203,8 +202,8 @@ def test_every_pandoc_document_imports_and_loads(name, tmp_path):
 def test_libreoffice_document_imports_builds_at_once_in_every_language(project, capsys):
     assert cli.main(['import', str(LO / 'lo-rich.docx'), '--pub', 'rich',
                      '--style', 'Case study=case-study']) == 0
-    out = capsys.readouterr().out
-    assert re.search(r'warning: lo-rich\.docx: paragraph \d+ \(after heading .Findings.*'
+    out = capsys.readouterr().err
+    assert re.search(r'WARNING: lo-rich\.docx: paragraph \d+ \(after heading .Findings.*'
                      r'“Sidebar note” is not in word_styles', out)
     folder = project / 'content' / 'rich'
     meta = yaml.safe_load((folder / 'publication.yaml').read_text())
@@ -238,8 +237,8 @@ def test_a_picture_without_alt_text_imports_and_the_build_names_it(project, tmp_
                 data = re.sub(rb' descr="[^"]*"', b'', data)
             copy.writestr(info, data)
     assert cli.main(['import', str(source), '--pub', 'no-alt']) == 0
-    out = capsys.readouterr().out
-    assert re.search(r'warning: no-alt\.docx: paragraph \d+ \(after heading .Findings.\): the '
+    out = capsys.readouterr().err
+    assert re.search(r'WARNING: no-alt\.docx: paragraph \d+ \(after heading .Findings.\): the '
                      r'picture picture-\w+\.png has no alt text', out)
     assert re.search(r'catalogs were not updated: content/no-alt/findings\.yaml:\d+: image: '
                      'alt text is missing', out)
@@ -294,13 +293,13 @@ def test_a_failed_reimport_leaves_the_publication_as_it_was(project, capsys):
 
 def test_comments_alone_do_not_refuse_and_are_listed(project, capsys):
     assert cli.main(['import', str(LO / 'lo-comment.docx'), '--pub', 'commented']) == 0
-    out = capsys.readouterr().out
-    assert re.search(r'warning: lo-comment\.docx: paragraph \d+ .*comment by Reviewer Four '
+    out = capsys.readouterr().err
+    assert re.search(r'WARNING: lo-comment\.docx: paragraph \d+ .*comment by Reviewer Four '
                      r'on “[^”]+”: ', out)
 
 
 def test_tracked_changes_decided_on_the_command_line(project, capsys):
     assert cli.main(['import', str(LO / 'lo-changes.docx'), '--pub', 'changed',
                      '--changes', 'reject']) == 0
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert 'tracked changes were rejected' in out and 'comment by Reviewer Three' in out

@@ -5,6 +5,7 @@ was edited by hand (`wordimport.reimport`). Then `update` runs for the publicati
 `new`, so it builds at once in every language and every translation whose paragraph did not
 change is kept, the changed ones offered as fuzzy.
 """
+import logging
 import os
 import re
 
@@ -19,6 +20,7 @@ from ..wordimport.pandocast import excerpt
 from ..wordimport.reading import read_docx
 from ..wordimport.reimport import import_into
 
+LOGGER = logging.getLogger('nswp_publish')
 #: A box kind: a CSS class and a key of `box_labels`.
 KIND = re.compile(r'[a-z0-9]+(-[a-z0-9]+)*\Z')
 
@@ -38,7 +40,7 @@ def run_import(project, options, print_table):
     report = import_into(doc, folder, project.languages.codes, force=options.force)
     name = os.path.basename(options.file)
     for warning in doc.warnings:
-        print(f'warning: {name}: {warning}')
+        LOGGER.warning('%s: %s', name, warning)
     print_table(('status', 'file'), [(action, display_path(folder / file))
                                      for file, action in report.files
                                      if action != 'unchanged'] or [('unchanged', '(all)')])
@@ -48,7 +50,7 @@ def run_import(project, options, print_table):
     except PublishError as error:
         # The import is done; what the build refuses (a picture without alt text) is the
         # author's to fix, and the build names it the same way.
-        print(f'warning: the catalogs were not updated: {error}')
+        LOGGER.warning('the catalogs were not updated: %s', error)
         print(f'Next: fix that, then python3 build.py update --pub {slug}')
         return 0
     changed = [(status, os.path.relpath(path)) for path, status in results
