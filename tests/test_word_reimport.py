@@ -188,3 +188,16 @@ def test_publication_yaml_is_merged_key_by_key(imported, tmp_path, capsys):
     assert cli.main(['import', str(again), '--pub', 'rich']) == 1
     assert 'publication.yaml (you and the document both changed title)' in \
         capsys.readouterr().err
+
+
+def test_the_change_report_names_new_pictures(imported):
+    from nswp_publish.content.revisions import read_state
+    from nswp_publish.wordimport.reading import read_docx
+    from nswp_publish.wordimport.reimport import change_report
+    project, _ = imported
+    state = read_state(project.content_dir / 'rich')
+    doc = read_docx(LO / 'lo-rich.docx')
+    assert change_report(doc, state).images_added == []
+    (picture,) = state['images']
+    report = change_report(doc, {**state, 'images': []})
+    assert report.images_added == [picture] and not report.added and not report.changed

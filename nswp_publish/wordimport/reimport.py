@@ -204,9 +204,15 @@ def swap_in(folder, plan, files, state_bytes, languages, doc):
                 (staged / name).unlink()
         write_atomic(revisions.state_path(staged), state_bytes)
         check_loads(staged, folder, languages, doc)
+        previous = work / 'previous'
         if folder.exists():
-            shutil.move(str(folder), str(work / 'previous'))
-        shutil.move(str(staged), str(folder))
+            folder.rename(previous)         # same file system: two renames, no copy
+        try:
+            staged.rename(folder)
+        except OSError:
+            if previous.exists():
+                previous.rename(folder)
+            raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
