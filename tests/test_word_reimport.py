@@ -196,7 +196,7 @@ def test_the_change_report_names_new_pictures(imported):
     from nswp_publish.wordimport.reimport import change_report
     project, _ = imported
     state = read_state(project.content_dir / 'rich')
-    doc = read_docx(LO / 'lo-rich.docx')
+    doc = read_docx(LO / 'lo-rich.docx', styles_to_kinds={'Case study': 'case-study'})
     assert change_report(doc, state).images_added == []
     (picture,) = state['images']
     report = change_report(doc, {**state, 'images': []})
