@@ -59,7 +59,7 @@ def test_run_inside_the_venv_it_still_installs_what_pyproject_added(
 
 
 def test_the_test_command_installs_what_the_tests_drive(monkeypatch, tmp_path):
-    """`build.py test` installs chromium and npm with apt-get as root, then `npm ci`, once
+    """`build.py test` installs chromium, npm and LibreOffice with apt-get as root, then `npm ci`, once
     per package-lock.json; not as root it stops with the exact command to run."""
     from nswp_publish.cli import testing
     installed, commands = [], []
@@ -79,7 +79,7 @@ def test_the_test_command_installs_what_the_tests_drive(monkeypatch, tmp_path):
     (tmp_path / 'node_modules').mkdir()
     testing.ensure_test_tools(tmp_path)
     assert commands[1] == ['apt-get', 'install', '-y', '--no-install-recommends',
-                           'chromium', 'npm']
+                           'chromium', 'npm', 'libreoffice-writer']
     assert commands[2][1:2] == ['ci']
     commands.clear()
     testing.ensure_test_tools(tmp_path)              # everything there: nothing to run

@@ -2,7 +2,8 @@
 
 The build's own set-up (`bootstrap`) installs fonts, libraries and the test tools that pip
 brings. The tests also drive Debian's chromium (through Playwright: axe-core, keyboard,
-reflow) and run npm packages pinned in package-lock.json (axe-core). A new machine's first
+reflow), LibreOffice Writer (a real word processor's .docx for the Word import) and run
+npm packages pinned in package-lock.json (axe-core). A new machine's first
 `python3 build.py test` installs them too, as root with apt-get and npm, or stops with the
 exact command to run: the suite never quietly skips what it could not find.
 """
@@ -18,6 +19,7 @@ from . import bootstrap
 TEST_PACKAGES = {
     'chromium': ('command', 'chromium'),
     'npm': ('command', 'npm'),
+    'libreoffice-writer': ('command', 'soffice'),
 }
 #: Written into node_modules once `npm ci` installed package-lock.json's packages there.
 NPM_STAMP = '.nswp-npm-ci'
