@@ -25,6 +25,9 @@ title: {title}
 short_title: "Short title here"
 # Optional, under the title on the cover: remove the "#" and write it.
 # subtitle: "Write the subtitle here"
+# For the web library (python3 build.py site), which lists each publication with a
+# one-paragraph summary: remove the "#" and write it.
+# summary: "Write a one-paragraph summary of the publication here"
 author: NSWP
 author_role: Global Network of Sex Work Projects
 # The month it is published: year-month.

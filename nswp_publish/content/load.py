@@ -28,7 +28,7 @@ COLOUR = re.compile(r'#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\Z')
 
 FILE_SCHEMAS = {
     'publication': {
-        'slug': NAME, 'title': TEXT, '?subtitle': TEXT, 'short_title': TEXT,
+        'slug': NAME, 'title': TEXT, '?subtitle': TEXT, '?summary': TEXT, 'short_title': TEXT,
         '?author': TEXT, '?author_role': TEXT,
         'date': YEAR_MONTH_SPEC, '?keywords': [TEXT],
         'editions': {'*': {'label': TEXT, '?layout': NAME, '?chapters': [NAME]}},
