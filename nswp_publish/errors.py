@@ -69,3 +69,7 @@ class OutputError(PublishError):
 class DocumentError(PublishError):
     """A Word document that `import` refuses or cannot read, or a re-import that would
     overwrite what was edited by hand."""
+
+
+class SiteError(PublishError):
+    """The web library's settings (`site.yaml`) or a step of its build that cannot go on."""

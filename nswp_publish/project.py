@@ -34,6 +34,11 @@ class Project:
         return self.root / 'templates'
 
     @property
+    def site_file(self):
+        """The web library's settings (`python3 build.py site`): its address, its publisher."""
+        return self.root / 'site.yaml'
+
+    @property
     def output_dir(self):
         return self.output_root or self.root / 'output'
 

@@ -38,7 +38,7 @@ class Job:
     seconds: float | None = None    # what its layout took last time, if it was built
 
 
-def _hash_files(paths, root):
+def hash_files(paths, root):
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(os.path.relpath(path, root).encode() + b'\0')
@@ -46,7 +46,7 @@ def _hash_files(paths, root):
     return digest.hexdigest()
 
 
-def _hash_catalogs(paths, root):
+def hash_catalogs(paths, root):
     """Catalogs, less the comments that cannot change an output (references, notes,
     where each message appears): so `update` adding those rebuilds nothing."""
     digest = hashlib.sha256()
@@ -59,8 +59,15 @@ def _hash_catalogs(paths, root):
     return digest.hexdigest()
 
 
-def _files(folder, pattern='**/*'):
+def source_files(folder, pattern='**/*'):
     return [path for path in Path(folder).glob(pattern) if path.is_file()]
+
+
+def tool_digest():
+    """The tool itself: its code and its pinned dependencies (WeasyPrint's version among
+    them): a change to either rebuilds everything."""
+    return hash_files([*source_files(PACKAGE, '**/*.py'),
+                       *source_files(PACKAGE.parent, 'pyproject.toml')], PACKAGE.parent)
 
 
 class Manifest:
@@ -122,12 +129,10 @@ def plan(project, request):
     `--pub` (the full build then names it). A publication whose files changed since the
     last build is checked by the full loader, which raises its errors."""
     manifest = Manifest(project.output_dir)
-    # The tool: its code and its pinned dependencies (WeasyPrint's version among them).
-    tool = _hash_files([*_files(PACKAGE, '**/*.py'), *_files(PACKAGE.parent, 'pyproject.toml')],
-                       PACKAGE.parent)
+    tool = tool_digest()
     # The languages' declaration: their fonts, names and typography reach every output.
-    declaration = _hash_files(_files(project.locales_dir, 'languages.toml'), project.root)
-    templates = _hash_files(_files(project.templates_dir), project.root)
+    declaration = hash_files(source_files(project.locales_dir, 'languages.toml'), project.root)
+    templates = hash_files(source_files(project.templates_dir), project.root)
     folders = sorted(path.parent for path in project.content_dir.glob('*/publication.yaml'))
     if request.publications:
         known = {folder.name for folder in folders}
@@ -137,7 +142,7 @@ def plan(project, request):
     todo, current, fonts = [], [], {}
     declared = set()
     for folder in folders:
-        content = _hash_files(_files(folder), project.root)
+        content = hash_files(source_files(folder), project.root)
         if manifest.publications.get(folder.name) != content:
             # Changed since it was last checked: the full loader checks it (and raises).
             # Only now the content loader (Markdown, images): a no-op build never needs it.
@@ -149,7 +154,7 @@ def plan(project, request):
         output_name = meta.get('output_name') or f'nswp-{slug}'
         declared.update(editions)
         for language in request.languages_of(languages):
-            catalogs = _hash_catalogs(
+            catalogs = hash_catalogs(
                 [path for domain in (slug, 'messages')
                  if (path := project.locales_dir / language / 'LC_MESSAGES' / f'{domain}.po')
                  .exists()], project.root)

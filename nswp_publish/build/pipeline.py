@@ -131,8 +131,10 @@ class Builder:
         return documents, interface, warnings
 
     def render_html(self, publication, language, edition, medium, document, interface,
-                    draft=False):
-        """The HTML of one edition in one language, for the 'print' or 'web' medium."""
+                    draft=False, site=None):
+        """The HTML of one edition in one language, for the 'print' or 'web' medium.
+        `site`: what the web library adds to its copy of a web page (its address, language
+        versions and metadata, the way back to the library); None for the page on its own."""
         # Message anchors count places within this document only. (Print footnotes were
         # laid into the text when it was translated; they are not shown again here.)
         document['places'].clear()
@@ -147,7 +149,7 @@ class Builder:
             value=functools.partial(format_value, locale=language),
             alternates=[(code, f'../{code}/{publication.output_name}-{edition}-{code}.html')
                         for code in publication.languages],
-            draft=draft)
+            draft=draft, site=site)
 
     def stylesheet(self, publication):
         """The shared stylesheet, then the publication's own (colours, cover), if any."""

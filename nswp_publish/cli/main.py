@@ -20,8 +20,8 @@ from . import selection
 
 #: The project the commands work on: this checkout (tests point it at a copy).
 ROOT = this_checkout.ROOT
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'import', 'serve', 'proof',
-            'release', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'import', 'serve', 'site',
+            'proof', 'release', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -94,6 +94,13 @@ def make_parser(languages):
     _add_jobs(build)
     build.add_argument('--debug', action='store_true', help=argparse.SUPPRESS)
 
+    site = commands.add_parser('site', help='the web library: every publication in every '
+                                            'language, with search, in output/site/')
+    site.add_argument('--force', action='store_true',
+                      help='rebuild every page of the site, even those whose inputs did not '
+                           'change')
+    _add_jobs(site)
+
     extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
     _add_publications(extract)
 
@@ -153,6 +160,8 @@ def make_parser(languages):
 
     serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
     _add_languages(serve, every)
+    serve.add_argument('--site', action='store_true',
+                       help='serve the web library (output/site/), rebuilt on every edit')
     serve.add_argument('--port', type=selection.number(1, 65535, int, 'a port number'),
                        default=8000, help='port on 127.0.0.1 (default 8000)')
 
@@ -360,7 +369,28 @@ def run_release(options):
 def run_serve(options):
     from .preview import serve
     project = Project(ROOT)
-    serve(project, options.languages or project.languages.codes, options.port)
+    serve(project, options.languages or project.languages.codes, options.port,
+          site=options.site)
+    return 0
+
+
+def run_site(options):
+    from ..site.builder import build_site
+    project = Project(ROOT)
+    selection.check_output(project)
+    report = build_site(project, options.jobs, _progress(), options.force)
+    for warning in dict.fromkeys(w for result in report.built for w in result.warnings):
+        LOGGER.warning('%s', warning)
+    rows = [('written', result.language, os.path.relpath(result.path))
+            for result in report.built]
+    rows += [('rebuilt', part, os.path.relpath(report.folder / part.strip('/')) +
+              (f' ({report.indexed[part]} pages searchable)' if part in report.indexed else ''))
+             for part in report.rebuilt]
+    rows += [('unchanged', part, os.path.relpath(report.folder / part.strip('/')))
+             for part in report.unchanged]
+    _print_table(('status', 'part', 'files'), rows)
+    print(f'site: {os.path.relpath(report.folder)}/ (upload its contents as they are; '
+          f'python3 build.py serve --site to look at it)')
     return 0
 
 
@@ -395,6 +425,7 @@ def _catalogs(name):
 
 COMMAND_FUNCTIONS = {
     'build': run_build,
+    'site': run_site,
     'serve': run_serve,
     'proof': run_proof,
     'release': run_release,

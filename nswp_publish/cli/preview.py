@@ -1,6 +1,7 @@
 """Live preview for translators: serve the HTML editions, rebuild on every edit, reload the page.
 
-`build.py serve` serves `output/` on 127.0.0.1 only. A watcher thread polls the
+`build.py serve` serves `output/` on 127.0.0.1 only; `serve --site` serves the web library,
+`output/site/`, as the web team will upload it (search works there: Pagefind needs http). A watcher thread polls the
 content, catalogs and templates; after a rebuild every open page is told over
 Server-Sent Events and reloads itself, or shows the error of a broken edit
 (which the terminal prints too) while the server keeps running.
@@ -17,6 +18,8 @@ from pathlib import Path
 from ..build.pipeline import Builder
 from ..errors import PublishError, UsageError
 from ..project import BuildRequest
+from ..site.builder import build_site
+from ..site.publish import SITE
 from ..wording import TOOL_LANGUAGE, counted
 
 #: Injected into every served page (never into the files on disk).
@@ -44,7 +47,8 @@ RELOAD_SCRIPT = '''
 class Preview:
     """Builds the HTML editions, watches the sources and serves the result."""
 
-    def __init__(self, project, languages, host='127.0.0.1', port=8000, interval=0.4, log=print):
+    def __init__(self, project, languages, host='127.0.0.1', port=8000, interval=0.4, log=print,
+                 site=False):
         # The port first: a port in use is said at once, before a minute of building.
         handler = partial(_Handler, self)
         try:
@@ -59,6 +63,8 @@ class Preview:
                 from None
         self.server.daemon_threads = True
         self.project = project
+        self.site = site
+        self.folder = project.output_dir / SITE if site else project.output_dir
         self.request = BuildRequest(languages=tuple(languages), formats=('html',))
         self.builder = Builder(project)
         self.interval = interval
@@ -82,14 +88,21 @@ class Preview:
             for path in folder.glob(pattern):
                 if path.is_file():
                     found[path] = path.stat().st_mtime_ns
+        if self.site and self.project.site_file.is_file():
+            found[self.project.site_file] = self.project.site_file.stat().st_mtime_ns
         return found
 
     def rebuild(self):
         """Rebuild the HTML; remember the first error, or clear it, and wake the pages."""
         try:
-            results = self.builder.build(self.request)
-            failed = [result.error for result in results if result.status == 'failed']
-            error = failed[0] if failed else None
+            if self.site:
+                report = build_site(self.project)
+                results = [*report.built, *report.rebuilt]
+                error = None
+            else:
+                results = self.builder.build(self.request)
+                failed = [result.error for result in results if result.status == 'failed']
+                error = failed[0] if failed else None
         except PublishError as exception:
             error, results = str(exception), []
         with self.changed:
@@ -99,7 +112,7 @@ class Preview:
         if error:
             self.log(f'error: {error}')
         else:
-            self.log(f'rebuilt {counted(len(results), "page")}')
+            self.log(f'rebuilt {counted(len(results), "part" if self.site else "page")}')
 
     def watch(self):
         seen = self.sources()
@@ -130,7 +143,7 @@ class Preview:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, preview, *args, **kwargs):
         self.preview = preview
-        super().__init__(*args, directory=str(preview.project.output_dir), **kwargs)
+        super().__init__(*args, directory=str(preview.folder), **kwargs)
 
     def log_message(self, format, *args):     # the terminal shows builds, not requests
         pass
@@ -139,6 +152,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = self.path.split('?', 1)[0]
         if path == '/__events':
             return self.send_events()
+        if path.endswith('/') and self.preview.site:
+            return self.send_page(path + 'index.html')
         if path == '/':
             return self.send_index()
         if path.endswith('.html'):
@@ -195,9 +210,9 @@ def _other_port(port):
     return port + 1 if port < 65535 else 8000
 
 
-def serve(project, languages, port, log=print):
+def serve(project, languages, port, log=print, site=False):
     """Run the preview until interrupted (the `serve` command)."""
-    preview = Preview(project, languages, port=port, log=log).start()
+    preview = Preview(project, languages, port=port, log=log, site=site).start()
     log(f'Serving {preview.url} (Ctrl-C to stop); watching content/, locales/ and templates/')
     try:
         while True:
