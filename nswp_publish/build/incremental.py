@@ -22,6 +22,8 @@ from ..pdf.fonts import font_file
 MANIFEST_NAME = '.build-manifest.json'
 #: The tool's own code, every subpackage of it: a change to any module rebuilds everything.
 PACKAGE = Path(__file__).resolve().parent.parent
+#: The folder of `templates/` that only `python3 build.py site` renders.
+SITE_TEMPLATES = 'site'
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def plan(project, request):
     tool = tool_digest()
     # The languages' declaration: their fonts, names and typography reach every output.
     declaration = hash_files(source_files(project.locales_dir, 'languages.toml'), project.root)
-    templates = hash_files(source_files(project.templates_dir), project.root)
+    # The web library's own templates reach its pages only, never a file built here.
+    templates = hash_files([path for path in source_files(project.templates_dir)
+                            if project.templates_dir / SITE_TEMPLATES not in path.parents],
+                           project.root)
     folders = sorted(path.parent for path in project.content_dir.glob('*/publication.yaml'))
     if request.publications:
         known = {folder.name for folder in folders}

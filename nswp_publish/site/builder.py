@@ -16,10 +16,13 @@ a part whose inputs did not change is carried over from the published site as it
 (`publish.Staging.carry_over`), so a changed catalog rewrites its language's pages and
 search index only. The new site is built beside the old one and swapped in whole.
 """
+import functools
 import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+
+from markupsafe import Markup
 
 from ..build.incremental import hash_catalogs, hash_files, plan, source_files, tool_digest
 from ..build.parallel import build_jobs
@@ -179,6 +182,15 @@ class SiteBuilder:
                                                        self.project.languages[code])
         return self._interfaces[code]
 
+    def words(self, code):
+        """{'site_name', 'description', 'count'} in one language (templates/site/words.html,
+        where extraction finds them), as plain text."""
+        count = sum(code in publication.languages for publication in self.publications)
+        data = json.loads(self.renderer.render(
+            'site/words.html', self.interface(code), count=count,
+            value=functools.partial(format_value, locale=code)))
+        return {key: Markup(value).unescape() for key, value in data.items()}
+
     def document(self, publication, code):
         """The publication's web document in one language, translated once per build."""
         key = (publication.slug, code)
@@ -227,7 +239,7 @@ class SiteBuilder:
             template, self.interface(code), lang=code, direction=languages[code].direction,
             stylesheet=(self.project.templates_dir / 'site' / 'site.css').read_text('utf-8'),
             fonts={other: languages[other].fonts for other in self.codes},
-            publisher=publisher, **context)
+            publisher=publisher, value=functools.partial(format_value, locale=code), **context)
 
     def switcher(self, prefix):
         return [(code, self.project.languages[code].name, f'{prefix}{code}/')
@@ -238,20 +250,15 @@ class SiteBuilder:
         and robots.txt."""
         source = self.project.languages.source.code
         code = source if source in self.codes else self.codes[0]
-        interface = self.interface(code)
         page = Page('index.html', self.library_page())
         choices = []
         for other in self.codes:
-            count = sum(other in publication.languages for publication in self.publications)
             choices.append({'code': other, 'name': self.project.languages[other].name,
                             'direction': self.project.languages[other].direction,
                             'href': f'{other}/',
-                            'tagline': self.interface(other).ngettext(
-                                '%(num)d publication', '%(num)d publications', count)
-                            % {'num': count}})
-        site_name = interface.gettext('NSWP publications')
-        description = interface.gettext('Reports and briefings of the Global Network of Sex '
-                                        'Work Projects, in every language they are published in.')
+                            'tagline': self.words(other)['count']})
+        words = self.words(code)
+        site_name, description = words['site_name'], words['description']
         json_ld = metadata.json_ld({
             '@context': 'https://schema.org', '@type': 'WebSite', '@id': self.config.url(),
             'url': self.config.url(), 'name': site_name, 'description': description,
@@ -272,8 +279,8 @@ class SiteBuilder:
         """One language's folder: its publications' pages, downloads and covers, then its
         library page."""
         target = folder / code
-        interface = self.interface(code)
-        site_name = interface.gettext('NSWP publications')
+        words = self.words(code)
+        site_name, description = words['site_name'], words['description']
         entries = library_entries(self.project, self.publications, code, self.document)
         cards = []
         for entry in entries:
@@ -307,8 +314,6 @@ class SiteBuilder:
                           'datetime': metadata.iso_month(publication.meta['date']),
                           'editions': editions, 'cover': _cover_card(cover)})
         page = Page(f'{code}/index.html', self.library_page())
-        description = interface.gettext('Reports and briefings of the Global Network of Sex '
-                                        'Work Projects, in every language they are published in.')
         json_ld = metadata.library_json_ld(
             self.config, page, site_name, description, code,
             [(card['plain_title'], self.config.url(f'{code}/{card["href"]}')) for card in cards])
