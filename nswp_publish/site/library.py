@@ -84,8 +84,8 @@ def check_summary(publication):
         raise ContentError(
             'no summary: the web library lists each publication with a one-paragraph summary',
             title.path, title.line,
-            hint='add a line such as summary: "What the publication is about, in a paragraph." '
-                 '(English, translated through the catalogs like the title)')
+            hint='add summary: with one paragraph in English, under the title; it is '
+                 'translated in the catalogs like the title')
 
 
 def pdf_kind(path):
