@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import CHROMIUM, LANGUAGES, PROJECT_LANGUAGES, ROOT
+from nswp_publish.cli import main as cli
 from nswp_publish.cli.preview import Preview
 from nswp_publish.errors import ContentError, SiteError
 from nswp_publish.i18n.catalog import catalog_bytes, po_path, read_catalog
@@ -149,6 +150,27 @@ def test_language_versions_are_tied_together(site):
     assert len(urls) == 1 + 2 * len(LANGUAGES)
     assert urls[expected['zh']] == expected and urls[f'{BASE}fr/']['x-default'] == BASE
     assert f'Sitemap: {BASE}sitemap.xml' in (folder / 'robots.txt').read_text()
+
+
+def test_the_site_command(site, capsys, monkeypatch):
+    """`site` says what it did (nothing changed: every part unchanged); a bad base URL is
+    one line, exit 1, and the site stays."""
+    project, _ = site
+    monkeypatch.setattr(cli, 'ROOT', project.root)
+    assert cli.main(['site']) == 0
+    out = capsys.readouterr().out
+    assert all(re.search(rf'^unchanged +{re.escape(part)} ', out, re.M)
+               for part in (*LANGUAGES, '/'))
+    settings = project.site_file.read_text()
+    try:
+        project.site_file.write_text(settings.replace(BASE, 'library.example.org/nswp/'))
+        assert cli.main(['site']) == 1
+        error = capsys.readouterr().err
+        assert error.startswith('error: ') and error.count('\n') == 1
+        assert 'site.yaml:1: base_url "library.example.org/nswp/" is not an absolute' in error
+    finally:
+        project.site_file.write_text(settings)
+    assert (project.output_dir / 'site' / 'index.html').is_file()
 
 
 @pytest.mark.parametrize(('text', 'line', 'fragment'), [
