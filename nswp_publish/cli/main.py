@@ -99,6 +99,10 @@ def make_parser(languages):
     site.add_argument('--force', action='store_true',
                       help='rebuild every page of the site, even those whose inputs did not '
                            'change')
+    site.add_argument('--pdf', type=selection.choice(PDF_KINDS), default='accessible',
+                      dest='pdf_variant', metavar='KIND',
+                      help='the kind of PDF the library offers, built first if it is not '
+                           'current: accessible (default), print, archive')
     _add_jobs(site)
 
     extract = commands.add_parser('extract', help='write the POT catalogs from content and templates')
@@ -378,7 +382,7 @@ def run_site(options):
     from ..site.builder import build_site
     project = Project(ROOT)
     selection.check_output(project)
-    report = build_site(project, options.jobs, _progress(), options.force)
+    report = build_site(project, options.jobs, _progress(), options.force, options.pdf_variant)
     for warning in dict.fromkeys(w for result in report.built for w in result.warnings):
         LOGGER.warning('%s', warning)
     rows = [('written', result.language, os.path.relpath(result.path))

@@ -66,15 +66,16 @@ class SiteReport:
     indexed: dict = field(default_factory=dict)         # language -> pages in its index
 
 
-def build_site(project, workers=None, progress=None, force=False):
+def build_site(project, workers=None, progress=None, force=False, pdf_variant='accessible'):
     """Build `output/site/`; returns a `SiteReport`. Raises a `PublishError` before anything
-    is replaced: the settings, each publication's summary, a download that failed."""
+    is replaced: the settings, each publication's summary, a download that failed.
+    `pdf_variant`: the kind of PDF the downloads are brought up to date as."""
     config = read_site_config(project.site_file)
     publications = load_publications(project)
     for publication in publications:
         check_summary(publication)
     report = SiteReport(project.output_dir / SITE)
-    report.built = update_downloads(project, workers, progress)
+    report.built = update_downloads(project, workers, progress, pdf_variant)
     failed = [result for result in report.built if result.status == 'failed']
     if failed:
         raise SiteError(f'the site needs its downloads, and one failed: {failed[0].error}',
@@ -99,10 +100,10 @@ def build_site(project, workers=None, progress=None, force=False):
     return report
 
 
-def update_downloads(project, workers=None, progress=None):
-    """The incremental build of every download (PDFs, with the default options), as
-    `python3 build.py` would make it; returns the `Result` of each file it (re)made."""
-    request = BuildRequest(formats=DOWNLOAD_FORMATS)
+def update_downloads(project, workers=None, progress=None, pdf_variant='accessible'):
+    """The incremental build of every download, as `python3 build.py --pdf KIND` would make
+    it; returns the `Result` of each file it (re)made."""
+    request = BuildRequest(formats=DOWNLOAD_FORMATS, pdf_variant=pdf_variant)
     planned = plan(project, request)
     if planned is None:
         return Builder(project).build(request)
