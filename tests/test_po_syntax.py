@@ -69,7 +69,11 @@ def translated_project(project):
     catalog = read_catalog(path, 'fr', 'messages')
     for message in catalog:
         if isinstance(message.id, tuple):
+            # Translated, so no longer a suggestion: `update` may have offered another plural
+            # message of the templates (the library's "%(num)s publication") as a fuzzy match.
             message.string = tuple(f'{form} (fr)' for form in message.id)
+            message.flags.discard('fuzzy')
+            message.previous_id = []
     from nswp_publish.i18n.catalog import catalog_bytes
     text = catalog_bytes(catalog).decode()
     if 'msgid_plural' not in text:        # a plural message, as a publication's template has
