@@ -142,3 +142,48 @@ def test_a_byte_order_mark_and_windows_line_ends_are_accepted(project):
     path = po_path(project.locales_dir, 'fr', 'brief')
     path.write_bytes(b'\xef\xbb\xbf' + path.read_bytes().replace(b'\n', b'\r\n'))
     assert read_catalog(path, 'fr', 'brief').get('Introduction').string == 'Intro'
+
+
+#: Strings that msgfmt concatenates: several on one line, with or without white space between
+#: them, after a keyword, on continuation lines, in a plural and in an obsolete entry.
+ADJACENT = '''
+msgid "Intro" "duction"
+msgstr "In" "tro"
+
+msgid "T"
+msgstr ""
+"Ti" "t"	"r"
+"e"
+
+#, python-format
+msgid "%(num)s organisation"
+msgid_plural "%(num)s " "organisations"
+msgstr[0] "%(num)s organisation" " (fr)"
+msgstr[1] "%(num)s ""organisations (fr)"
+
+#~ msgid "Old" " text"
+#~ msgstr "Vieux" " texte"
+'''
+
+
+def test_several_strings_on_one_line_are_one_string_as_for_gnu_msgfmt(project, tmp_path):
+    header = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+              '"Language: fr\\n"\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n')
+    path = tmp_path / 'adjacent.po'
+    path.write_text(header + ADJACENT)
+    catalog = read_catalog(path, 'fr', 'adjacent')
+    read = {message.id: message.string for message in catalog if message.id}
+    assert read == {'Introduction': 'Intro', 'T': 'Titre',
+                    ('%(num)s organisation', '%(num)s organisations'):
+                        ('%(num)s organisation (fr)', '%(num)s organisations (fr)')}
+    assert catalog.get('T').lineno == 10                  # lines keep their numbers
+    assert catalog.obsolete['Old text'].string == 'Vieux texte'
+    if not MSGFMT:
+        pytest.skip('needs GNU gettext (python3 build.py installs it)')
+    # GNU msgfmt reads the same messages: compiled and read back with msgunfmt.
+    mo = tmp_path / 'adjacent.mo'
+    subprocess.run(['msgfmt', '--check', '-o', str(mo), str(path)], check=True)
+    back = tmp_path / 'back.po'
+    subprocess.run(['msgunfmt', '-o', str(back), str(mo)], check=True)
+    assert {message.id: message.string
+            for message in read_catalog(back, 'fr', 'back') if message.id} == read

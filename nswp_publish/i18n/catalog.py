@@ -53,9 +53,9 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'text is not valid {error.encoding}', path, line,
                            hint='save the catalog as UTF-8') from None
     # What msgfmt, Poedit and Weblate refuse, the build refuses too, at the same line.
-    check_po_syntax(text, path, template=path.suffix == '.pot')
+    text = check_po_syntax(text, path, template=path.suffix == '.pot')
     try:
-        catalog = read_po(io.BytesIO(data), locale=language, domain=domain,
+        catalog = read_po(io.StringIO(text), locale=language, domain=domain,
                           abort_invalid=True)
     except PoFileError as error:
         message = str(error).rsplit(' on ', 1)[0]

@@ -28,10 +28,29 @@ def _fail(message, path, line, hint=FIX):
     raise CatalogError(f'PO syntax error: {message}', path, line, hint=hint)
 
 
-def parse_string(text, path, line):
-    """The content of one quoted C string that makes up the whole of `text`, still escaped."""
+def parse_strings(text, path, line):
+    """The contents, still escaped, of the quoted C strings that make up the whole of `text`:
+    one, or several that msgfmt concatenates (`"abc " "def"`, with or without white space
+    between them)."""
     if not text.startswith('"'):
         _fail('expected a string in double quotes', path, line)
+    strings = []
+    while True:
+        end = _string_end(text, path, line)
+        strings.append(text[1:end])
+        rest = text[end + 1:].lstrip()
+        if not rest:
+            return strings
+        if not rest.startswith('"'):
+            if '"' in rest:
+                _fail('a double quote inside a string is not escaped', path, line,
+                      hint='write it as \\" or use typographic quotes')
+            _fail(f'unexpected text after the closing quote: {rest[:30]!r}', path, line)
+        text = rest
+
+
+def _string_end(text, path, line):
+    """The index of the quote that closes the string `text` opens."""
     index = 1
     while index < len(text):
         char = text[index]
@@ -48,13 +67,7 @@ def parse_string(text, path, line):
                       hint='write a backslash as \\\\ and a double quote as \\"')
             continue
         if char == '"':
-            rest = text[index + 1:].strip()
-            if rest:
-                if '"' in rest:
-                    _fail('a double quote inside a string is not escaped', path, line,
-                          hint='write it as \\" or use typographic quotes')
-                _fail(f'unexpected text after the closing quote: {rest[:30]!r}', path, line)
-            return text[1:index]
+            return index
         index += 1
     _fail('the string is not terminated (it has no closing double quote)', path, line,
           hint='end the string with " on the same line')
@@ -73,7 +86,9 @@ class _Entry:
 
 
 def check_po_syntax(text, path, template=False):
-    """Raise `CatalogError` at the first place GNU msgfmt would reject; return None if none.
+    """Raise `CatalogError` at the first place GNU msgfmt would reject; else return the
+    text for Babel to read: as given, except that a line of several strings, which msgfmt
+    concatenates and Babel would misread, holds them as one, so that lines keep their numbers.
 
     `text` is the decoded file. `template`: a POT, whose plural msgstrs are empty
     placeholders and whose header need not say nplurals.
@@ -124,6 +139,7 @@ def check_po_syntax(text, path, template=False):
                       hint=f'give msgstr[0] to msgstr[{nplurals - 1}], one per plural form')
 
     lines = text.removeprefix('\ufeff').split('\n')      # a byte-order mark is allowed
+    joined = {}               # line number -> the line with its strings made one
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         obsolete = line.startswith('#~')
@@ -139,14 +155,15 @@ def check_po_syntax(text, path, template=False):
             if part is None:
                 _fail('a string that continues nothing (a keyword such as msgid or msgstr '
                       'is missing)', path, number)
-            _extend(entry, part, parse_string(line, path, number))
+            value = _value(raw, line, parse_strings(line, path, number), number, joined)
+            _extend(entry, part, value)
             continue
         match = KEYWORD.match(line)
         if not match:
             _fail(f'not a PO keyword, comment or quoted string: {line[:40]!r}', path, number,
                   hint='start the line with msgid, msgstr, msgctxt, "…" or #')
         keyword, index, rest = match.groups()
-        value = parse_string(rest, path, number)
+        value = _value(raw, rest, parse_strings(rest, path, number), number, joined)
         starts_entry = entry is None or bool(entry.forms) or entry.obsolete != obsolete
         if keyword == 'msgctxt':
             if not starts_entry:
@@ -189,6 +206,19 @@ def check_po_syntax(text, path, template=False):
         _fail('the file ends inside an entry: its msgid has no msgstr', path,
               entry.msgid_line, hint='add msgstr "" after it')
     finish(entry)
+    if not joined:
+        return text
+    return '\n'.join(joined.get(number, raw) for number, raw in enumerate(lines, 1))
+
+
+def _value(raw, strings_text, strings, number, joined):
+    """The content of a line's strings as one; a line of several is noted in `joined` as
+    the same line with one string."""
+    value = ''.join(strings)
+    if len(strings) > 1:
+        start = raw.rindex(strings_text.rstrip())
+        joined[number] = f'{raw[:start]}"{value}"'
+    return value
 
 
 def _extend(entry, part, value):
