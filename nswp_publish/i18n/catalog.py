@@ -39,21 +39,7 @@ def po_path(locales_dir, language, domain):
 def read_catalog(path, language=None, domain=None):
     """Read a `.po`/`.pot` file, failing with `file:line: message` on any syntax error."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        hint = (f'run: python3 build.py update --lang {language}' if language
-                else 'run: python3 build.py extract')
-        raise CatalogError('catalog is missing', path, hint=hint) from None
-    data = data.removeprefix(b'\xef\xbb\xbf')       # a byte-order mark, as some editors save
-    try:
-        text = data.decode('utf-8')
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b'\n') + 1
-        raise CatalogError(f'text is not valid {error.encoding}', path, line,
-                           hint='save the catalog as UTF-8') from None
-    # What msgfmt, Poedit and Weblate refuse, the build refuses too, at the same line.
-    text = check_po_syntax(text, path, template=path.suffix == '.pot')
+    text = po_text(path, language)
     try:
         catalog = read_po(io.StringIO(text), locale=language, domain=domain,
                           abort_invalid=True)
@@ -74,6 +60,27 @@ def read_catalog(path, language=None, domain=None):
         raise CatalogError(f'catalog charset is {catalog.charset}, not UTF-8', path, 1,
                            hint='save it as UTF-8 with "charset=UTF-8" in its header')
     return catalog
+
+
+def po_text(path, language=None):
+    """The text of a `.po`/`.pot` file as GNU msgfmt reads it (see `check_po_syntax`), for
+    Babel and translate-toolkit, or a `CatalogError` at the first line msgfmt refuses."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        hint = (f'run: python3 build.py update --lang {language}' if language
+                else 'run: python3 build.py extract')
+        raise CatalogError('catalog is missing', path, hint=hint) from None
+    data = data.removeprefix(b'\xef\xbb\xbf')       # a byte-order mark, as some editors save
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b'\n') + 1
+        raise CatalogError(f'text is not valid {error.encoding}', path, line,
+                           hint='save the catalog as UTF-8') from None
+    # What msgfmt, Poedit and Weblate refuse, the build refuses too, at the same line.
+    return check_po_syntax(text, path, template=path.suffix == '.pot')
 
 
 def _restore_previous_ids(catalog):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content import markup
-from .catalog import PYTHON_FORMAT, read_catalog
+from .catalog import PYTHON_FORMAT, po_text, read_catalog
 
 NUMBER = re.compile(r'\d+(?:[.,]\d+)*')
 RAW_HTML = re.compile(r'<\s*/?\s*[a-zA-Z][^>]*>|\bjavascript\s*:|\bon[a-z]+\s*=', re.IGNORECASE)
@@ -194,7 +194,9 @@ def pofilter_problems(path, language, required=False):
         checkerconfig=toolkit.CheckerConfig(targetlanguage=language.code),
         limitfilters=list(POFILTER_CHECKS))
     problems = []
-    for unit in toolkit_po.pofile.parsefile(str(path)).units:
+    # The text as msgfmt reads it: translate-toolkit, like Babel, misreads "abc " "def".
+    store = toolkit_po.pofile.parsestring(po_text(path, language.code).encode('utf-8'))
+    for unit in store.units:
         if unit.isheader() or unit.isobsolete() or unit.isfuzzy() or not unit.istranslated():
             continue
         entry = catalog.get(str(unit.source), context=unit.getcontext() or None)
