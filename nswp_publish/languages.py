@@ -10,9 +10,10 @@ TOML, read with the standard library: the first run's set-up (`cli.bootstrap`) i
 fonts every language names before any dependency is installed.
 """
 import functools
+import gettext
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LanguageError
@@ -22,22 +23,60 @@ FILE_NAME = 'languages.toml'
 CODE = re.compile(r'[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z')
 DIRECTIONS = ('ltr', 'rtl')
 LINE_BREAKS = ('spaces', 'anywhere')
+#: A gettext Plural-Forms header value, as msgfmt reads it.
+PLURAL_FORMS = re.compile(r'\s*nplurals\s*=\s*([1-9][0-9]?)\s*;\s*plural\s*=\s*([^;]+);?\s*\Z')
 HINT = f'see the comments at the top of locales/{FILE_NAME}'
 
 
 @dataclass(frozen=True)
 class Fonts:
-    """The font families a language's text is set in, and the package that installs them."""
+    """The font families a language's text is set in, and the package that installs them.
 
-    serif: str          # running text
-    sans: str           # headings, figures, captions, running heads
-    bold: str           # bold text
-    package: str        # the Debian package with these fonts
+    Each role is a stack: the language's own family first, then families for the characters
+    it lacks (an Arabic face has no Latin letters: "NSWP" in Arabic text comes from the next).
+    """
+
+    serif_stack: tuple      # running text
+    sans_stack: tuple       # headings, figures, captions, running heads
+    bold_stack: tuple       # bold text
+    package: str            # the Debian package with these fonts
+
+    @property
+    def serif(self):
+        return self.serif_stack[0]
+
+    @property
+    def sans(self):
+        return self.sans_stack[0]
+
+    @property
+    def bold(self):
+        return self.bold_stack[0]
 
     @property
     def families(self):
         """Every family named, once each, in the order declared."""
-        return tuple(dict.fromkeys((self.serif, self.sans, self.bold)))
+        return tuple(dict.fromkeys((*self.serif_stack, *self.sans_stack, *self.bold_stack)))
+
+    def css(self, role):
+        """A role's stack as a CSS font-family value: `"Noto Naskh Arabic", "Noto Serif"`."""
+        return ', '.join(f'"{family}"' for family in getattr(self, f'{role}_stack'))
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How a language's text is set, applied when rendering (`i18n.typography`): translators
+    type plain text, and a translator who typed a rule's spaces by hand gets the same output.
+    The vocabulary is documented at the top of locales/languages.toml."""
+
+    italics: bool           # False: a translation may drop *emphasis* (no italic faces)
+    line_breaks: str        # 'spaces', or 'anywhere' between two characters
+    sentence_space: str     # what separates two sentences
+    quotes: str = ''        # primary open, close, secondary open, close: '«»“”'; '' no rule
+    space: str = '\N{NARROW NO-BREAK SPACE}'     # the space `space_before`/`space_after` put
+    space_before: str = ''  # marks with `space` before them (French ; : ! ? »)
+    space_after: str = ''   # marks with `space` after them (French «)
+    no_break_before: str = ''   # marks no line may begin with (closing punctuation in CJK)
 
 
 @dataclass(frozen=True)
@@ -49,20 +88,49 @@ class Language:
     english_name: str
     script: str
     direction: str
-    numbering: str
+    numbering: str          # a CLDR numbering system: latn, arab, arabext, deva...
     plural_forms: str
     fonts: Fonts
-    italics: bool           # False: a translation may drop *emphasis* (no italic faces)
-    line_breaks: str        # 'spaces', or 'anywhere' between two characters
-    sentence_space: str     # what separates two sentences
+    typography: Typography
     source: bool = False    # the language the content is written in
+    line: int = field(default=1, compare=False)     # where its declaration starts
+
+    @property
+    def italics(self):
+        return self.typography.italics
+
+    @property
+    def line_breaks(self):
+        return self.typography.line_breaks
+
+    @property
+    def sentence_space(self):
+        return self.typography.sentence_space
 
     @property
     def breaks_anywhere(self):
-        return self.line_breaks == 'anywhere'
+        return self.typography.line_breaks == 'anywhere'
+
+    @property
+    def rtl(self):
+        return self.direction == 'rtl'
+
+    @property
+    def nplurals(self):
+        """The number of plural forms its catalogs have (`plural_forms`' nplurals)."""
+        return int(PLURAL_FORMS.match(self.plural_forms)[1])
+
+    def plural_of(self, count):
+        """The index of the plural form (msgstr[i]) for `count`, as gettext chooses it."""
+        return _plural_function(PLURAL_FORMS.match(self.plural_forms)[2])(count)
 
     def __str__(self):
         return self.code
+
+
+@functools.lru_cache(maxsize=64)
+def _plural_function(expression):
+    return gettext.c2py(expression)
 
 
 class Languages(dict):
@@ -85,7 +153,10 @@ class Languages(dict):
 #: The plain fields of a declaration, each a non-empty string.
 _FIELDS = ('code', 'name', 'english_name', 'script', 'direction', 'numbering', 'plural_forms')
 _FONT_FIELDS = ('serif', 'sans', 'bold', 'package')
-_TYPOGRAPHY = {'italics': bool, 'line_breaks': str, 'sentence_space': str}
+#: The typography table: each key's type; the first three are required.
+_TYPOGRAPHY = {'italics': bool, 'line_breaks': str, 'sentence_space': str, 'quotes': str,
+               'space': str, 'space_before': str, 'space_after': str, 'no_break_before': str}
+_REQUIRED_TYPOGRAPHY = ('italics', 'line_breaks', 'sentence_space')
 
 
 def read_languages(locales_dir):
@@ -151,16 +222,47 @@ def _language(entry, path, line, source):
              hint='use a BCP 47 code as CLDR knows it: fr, pt, ar, zh, sr-Latn')
     if values['direction'] not in DIRECTIONS:
         fail(f'direction "{values["direction"]}" is neither ltr nor rtl')
+    forms = PLURAL_FORMS.match(values['plural_forms'])
+    try:
+        choose = forms and _plural_function(forms[2])
+        wrong = forms and any(not 0 <= choose(count) < int(forms[1]) for count in range(1000))
+    except (ValueError, SyntaxError, ZeroDivisionError):
+        choose = wrong = None
+    if not choose or wrong:
+        fail(f'plural_forms "{values["plural_forms"]}" is not a gettext Plural-Forms value '
+             f'whose plural gives 0 to nplurals - 1',
+             hint='write it as "nplurals=N; plural=EXPRESSION;", as add-language does')
     fonts = entry.get('fonts')
-    if not isinstance(fonts, dict) or set(fonts) != set(_FONT_FIELDS) or not all(
-            isinstance(value, str) and value.strip() for value in fonts.values()):
-        fail(f'"fonts" needs exactly {", ".join(_FONT_FIELDS)}, each a name')
+    if not isinstance(fonts, dict) or set(fonts) != set(_FONT_FIELDS):
+        fail(f'"fonts" needs exactly {", ".join(_FONT_FIELDS)}')
+    stacks = {}
+    for role in _FONT_FIELDS[:-1]:
+        families = [fonts[role]] if isinstance(fonts[role], str) else fonts[role]
+        if not isinstance(families, list) or not families or not all(
+                isinstance(family, str) and family.strip() for family in families):
+            fail(f'fonts.{role} must be a family name, or a list of them (the language\'s own '
+                 f'first, then those for characters it lacks)')
+        stacks[f'{role}_stack'] = tuple(family.strip() for family in families)
+    if not isinstance(fonts['package'], str) or not fonts['package'].strip():
+        fail('fonts.package must name the Debian package that installs the fonts')
     typography = entry.get('typography')
-    if not isinstance(typography, dict) or set(typography) != set(_TYPOGRAPHY) or not all(
-            isinstance(typography[key], kind) for key, kind in _TYPOGRAPHY.items()):
+    if not isinstance(typography, dict) or not set(_REQUIRED_TYPOGRAPHY) <= set(typography):
         fail('"typography" needs italics (true or false), line_breaks and sentence_space')
+    for key, value in typography.items():
+        if key not in _TYPOGRAPHY:
+            fail(f'unknown typography rule "{key}"',
+                 hint=f'expected one of: {", ".join(_TYPOGRAPHY)}')
+        if not isinstance(value, _TYPOGRAPHY[key]):
+            fail(f'typography.{key} must be {"true or false" if _TYPOGRAPHY[key] is bool else "a string"}')
     if typography['line_breaks'] not in LINE_BREAKS:
         fail(f'line_breaks "{typography["line_breaks"]}" is not one of: '
              f'{", ".join(LINE_BREAKS)}')
-    return Language(**values, fonts=Fonts(**{key: fonts[key].strip() for key in _FONT_FIELDS}),
-                    **typography, source=source)
+    if typography.get('quotes') and len(typography['quotes']) != 4:
+        fail(f'quotes "{typography["quotes"]}" must be four marks: the primary quotes\' opening '
+             f'and closing, then the secondary\'s, e.g. "«»“”"')
+    if 'space' in typography and not (len(typography['space']) == 1
+                                      and typography['space'].isspace()):
+        fail('typography.space must be one space character, e.g. "\\u202f" (narrow no-break '
+             'space)')
+    return Language(**values, fonts=Fonts(**stacks, package=fonts['package'].strip()),
+                    typography=Typography(**typography), source=source, line=line)

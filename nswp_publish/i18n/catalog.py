@@ -41,7 +41,8 @@ def read_catalog(path, language=None, domain=None):
     path = Path(path)
     text = po_text(path, language)
     try:
-        catalog = read_po(io.StringIO(text), locale=language, domain=domain,
+        catalog = read_po(io.StringIO(text), locale=language and language.replace('-', '_'),
+                          domain=domain,
                           abort_invalid=True)
     except PoFileError as error:
         message = str(error).rsplit(' on ', 1)[0]
@@ -262,7 +263,7 @@ class InterfaceTranslations:
 
 
 def update_catalog(template, path, language, comments=None, memory=None, revisions=None):
-    """Merge a POT into one language's catalog; returns 'created', 'updated' or 'unchanged'.
+    """Merge a POT into one `Language`'s catalog; returns 'created', 'updated' or 'unchanged'.
 
     New messages are added, changed ones matched as fuzzy with their previous
     msgid kept, removed ones kept as obsolete, translator comments kept. `context` maps a
@@ -275,11 +276,10 @@ def update_catalog(template, path, language, comments=None, memory=None, revisio
     """
     path = Path(path)
     if path.exists():
-        catalog = read_catalog(path, language, template.domain)
+        catalog = read_catalog(path, language.code, template.domain)
         status = 'updated'
     else:
         catalog = new_catalog(template.domain)
-        catalog.locale = Locale.parse(language)
         status = 'created'
     carry_revisions(catalog, template, revisions or {})
     old_comments = {(m.context, m.id): m.auto_comments for m in catalog if m.id}
@@ -328,17 +328,25 @@ TRANSLATION_TEAM = 'NSWP translation team <secretariat@nswp.org>'
 
 
 def set_headers(catalog, language):
-    """Headers msgfmt, Poedit and Weblate expect: the language and its team, a translator and
-    a revision date. What a translator's tool wrote is kept; only template defaults change.
+    """Headers msgfmt, Poedit and Weblate expect: the `Language` and its team, a translator
+    and a revision date, and the plural forms its declaration gives (CLDR's rules, which
+    Babel's own table would replace: for Arabic it differs). What a translator's tool wrote
+    is kept; only template defaults change.
     """
-    catalog.locale = Locale.parse(language)
+    catalog.locale = babel_locale(language.code)
+    catalog.mime_headers = [('Plural-Forms', language.plural_forms)]
     if any(mark in (catalog.language_team or '') for mark in DEFAULT_MARKS):
-        catalog.language_team = Locale.parse(language).english_name
+        catalog.language_team = language.english_name
     if any(mark in (catalog.last_translator or '') for mark in DEFAULT_MARKS):
         catalog.last_translator = TRANSLATION_TEAM
     if isinstance(catalog.revision_date, str):          # Babel's 'YEAR-MO-DA HO:MI+ZONE'
         catalog.revision_date = datetime.datetime.now(datetime.timezone.utc).replace(
             second=0, microsecond=0)
+
+
+def babel_locale(code):
+    """The Babel `Locale` of a BCP 47 code ("pt-PT"), as the header's `Language` names it."""
+    return Locale.parse(code, sep='-')
 
 
 def is_translated(entry):

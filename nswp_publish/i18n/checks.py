@@ -94,7 +94,7 @@ def check_message(source, translation, language):
 def check_entry(entry, language):
     """[(check name, message)] for one catalog entry, every plural form of it included."""
     problems = []
-    for source, translation in _forms(entry):
+    for source, translation in _forms(entry, language):
         if translation:
             problems.extend(
                 (name, text) for name, text in check_message(source, translation, language)
@@ -115,6 +115,11 @@ def check_catalog(path, language, domain):
     catalog = read_catalog(path, language.code, domain)
     shown = os.path.relpath(path)
     problems = []
+    if ''.join(catalog.plural_forms.split()) != ''.join(language.plural_forms.split()):
+        problems.append(Problem(shown, 1, 'plural-forms', (
+            f'the header says "Plural-Forms: {catalog.plural_forms}" where '
+            f'locales/languages.toml declares "{language.plural_forms}" (run: python3 '
+            f'build.py update --lang {language.code}, which rewrites the header)')))
     for entry in catalog:
         if entry.id and not entry.fuzzy:
             problems.extend(Problem(shown, entry.lineno, name, text)
@@ -122,17 +127,20 @@ def check_catalog(path, language, domain):
     return problems
 
 
-def _forms(entry):
+def _forms(entry, language):
     """(source, translation) pairs of an entry: one, or one per plural form.
 
-    A plural form is checked against the plural source except the first; numbers are
-    compared without %(num)s, which stands for the count in every form.
+    As GNU msgfmt does, the plural form the `Language` uses for a count of 1 (msgstr[1] in
+    Arabic, whose msgstr[0] is for zero) is checked against the singular source, every other
+    form against the plural source; numbers are compared without %(num)s, which stands for
+    the count in every form.
     """
     if not isinstance(entry.id, (list, tuple)):
         return [(str(entry.id), str(entry.string or ''))]
     singular, plural = (str(part) for part in entry.id)
     forms = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
-    return [(singular if index == 0 and len(forms) > 1 else plural, str(form or ''))
+    one = language.plural_of(1)
+    return [(singular if index == one and len(forms) > 1 else plural, str(form or ''))
             for index, form in enumerate(forms)]
 
 

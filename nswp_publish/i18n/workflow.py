@@ -83,8 +83,9 @@ def update_all(project, slugs=None, languages=None):
             memory = translation_memory(
                 [other for other in sorted(path.parent.glob('*.po'))
                  if other.stem not in (domain.name, INTERFACE_DOMAIN)], language)
-        results.append((path, update_catalog(domain.template, path, language, comments,
-                                             memory, revisions)))
+        results.append((path, update_catalog(domain.template, path,
+                                             project.languages[language], comments, memory,
+                                             revisions)))
     return results
 
 

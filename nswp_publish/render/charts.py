@@ -287,7 +287,7 @@ class _Drawing:
             self.rect(x, y, 12, 12, PALETTE[index % len(PALETTE)])
 
     def markup(self):
-        family = self.language.fonts.sans
+        family = ", ".join(self.language.fonts.sans_stack)
         title_id = f'{self.ident}-title'
         head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{self.kind}" '
                 f'viewBox="0 0 {WIDTH} {_n(self.height)}" width="{WIDTH}" '
