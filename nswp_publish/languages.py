@@ -266,3 +266,33 @@ def _language(entry, path, line, source):
              'space)')
     return Language(**values, fonts=Fonts(**stacks, package=fonts['package'].strip()),
                     typography=Typography(**typography), source=source, line=line)
+
+
+def declaration_text(facts):
+    """A `[[language]]` table for locales/languages.toml, from `facts` as `add-language`
+    gathers them ({code, name, ..., 'fonts': {serif: [...], ...}, 'typography': {...}}):
+    TOML, which the standard library reads but does not write."""
+    lines = ['[[language]]']
+    for key in _FIELDS:
+        lines.append(f'{key} = {_toml(facts[key])}')
+    fonts = ', '.join(f'{role} = {_toml(families[0] if len(families) == 1 else families)}'
+                      for role in _FONT_FIELDS[:-1] for families in [facts['fonts'][role]])
+    lines.append(f'fonts = {{ {fonts}, package = {_toml(facts["fonts"]["package"])} }}')
+    typography = ', '.join(f'{key} = {_toml(facts["typography"][key])}'
+                           for key in _TYPOGRAPHY if key in facts['typography'])
+    lines.append(f'typography = {{ {typography} }}')
+    return '\n'.join(lines) + '\n'
+
+
+def _toml(value):
+    """A TOML value: a string (spaces other than U+0020 written as escapes, so that they
+    show), a boolean or a list of strings."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (list, tuple)):
+        return '[' + ', '.join(_toml(item) for item in value) + ']'
+    escaped = ''.join(
+        '\\\\' if char == '\\' else '\\"' if char == '"' else
+        f'\\u{ord(char):04x}' if (char.isspace() and char != ' ') or ord(char) < 0x20 else char
+        for char in value)
+    return f'"{escaped}"'

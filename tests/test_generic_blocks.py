@@ -211,7 +211,7 @@ def test_boxes_take_their_kind_as_class_and_their_label_from_the_publication(gui
     assert '<aside class="box box-note">' in html and '<aside class="box box-tip">' in html
     # An h2 or h3, whichever nests without a gap where the box stands (headings.py).
     title = re.split(r'</h[23]>', html.split('<aside class="box box-note">')[1])[0]
-    assert re.sub(r'<[^>]+>', '', title).strip() == 'Note : Keep this guide'   # French colon
+    assert re.sub(r'<[^>]+>', '', title).strip() == 'Note\u202f: Keep this guide'  # narrow no-break space
     tip = html.split('<aside class="box box-tip">')[1].split('</aside>')[0]
     assert 'box-title' not in tip                          # neither label nor title
 

@@ -156,8 +156,8 @@ def test_pdf_has_the_print_images_and_alt_text(media_project):
     assert FRENCH['Sex workers marching with a red umbrella banner'] in figures
     assert 'La marque du réseau' in figures
     # The chart: its name, then its numbers in French, worded by the catalog's messages.
-    assert 'Membres par région (Organisations). Afrique\u00a0: 12. ' \
-           'Asia and the Pacific\u00a0: 7. Europe\u00a0: 1\u202f234,5.' in figures
+    assert 'Membres par région (Organisations). Afrique\u202f: 12. ' \
+           'Asia and the Pacific\u202f: 7. Europe\u202f: 1\u202f234,5.' in figures
     text = ''.join(page.extract_text() for page in reader.pages)
     assert '1\u202f234,5' in text or '1 234,5' in text     # the chart and the CSV table
     assert 'Afrique' in text and 'Organisations membres' in text

@@ -114,7 +114,8 @@ class Builder:
         language = self.project.languages[language]
         catalog = MessageCatalog.load(self.project.locales_dir, language, publication.domain)
         interface = interface_catalog(self.project, language)
-        translators = {medium: Translator(publication, catalog, language, medium)
+        translators = {medium: Translator(publication, catalog, language, medium,
+                                          self.project.languages.source)
                        for medium in media}
         documents = {medium: translator.translate_publication()
                      for medium, translator in translators.items()}

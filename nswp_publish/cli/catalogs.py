@@ -1,16 +1,20 @@
-"""The translators' commands: extract, update, stats, check and new, printed as tables.
+"""The translators' commands: extract, update, stats, check, new and add-language, printed
+as tables.
 
-The work is `i18n.workflow`'s (and `cli.new`'s), which return data; each `run_*` here
-prints it through the table printer `cli.main` hands it and returns the exit status.
+The work is `i18n.workflow`'s (and `cli.new`'s, `cli.add_language`'s), which return data;
+each `run_*` here prints it through the table printer `cli.main` hands it and returns the
+exit status.
 """
 import os
 
 from ..errors import UsageError, display_path
+from ..project import Project
 from ..i18n.catalog import INTERFACE_DOMAIN
 from ..i18n.workflow import check_all, extract_all, stats_all, update_all
 from ..content.load import load_publications
 from ..qa.compare import compare_outputs
 from ..wording import counted
+from .add_language import add_language
 from .new import new_publication
 
 
@@ -20,6 +24,17 @@ def run_new(project, options, print_table):
     folder = display_path(project.content_dir / options.slug)
     print(f'Next: replace the placeholder text in {folder}/publication.yaml and '
           f'{folder}/introduction.yaml, then build it: python3 build.py --pub {options.slug}')
+    return 0
+
+
+def run_add_language(project, options, print_table):
+    results = add_language(project, options.code, options.publications)
+    print_table(('status', 'file'), [(status, os.path.relpath(path)) for path, status in results])
+    language = Project(project.root).languages[options.code]
+    print(f'Next: check its declaration (locales/languages.toml:{language.line}: '
+          f'{language.english_name}, {language.direction}, fonts '
+          f'{" / ".join(language.fonts.families)}), translate its catalogs, then build: '
+          f'python3 build.py --lang {options.code}')
     return 0
 
 

@@ -20,8 +20,8 @@ from . import selection
 
 #: The project the commands work on: this checkout (tests point it at a copy).
 ROOT = this_checkout.ROOT
-COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'import', 'serve', 'site',
-            'proof', 'release', 'test')
+COMMANDS = ('build', 'extract', 'update', 'stats', 'check', 'new', 'import', 'add-language',
+            'serve', 'site', 'proof', 'release', 'test')
 LOGGER = logging.getLogger('nswp_publish')
 
 
@@ -148,6 +148,14 @@ def make_parser(languages):
                            'word_styles)')
     word.add_argument('--force', action='store_true',
                       help='overwrite what was edited by hand since the last import')
+
+    add_language = commands.add_parser(
+        'add-language', help='declare a new language (from CLDR and the installed fonts), '
+                             'add it to the publications and write its empty catalogs')
+    add_language.add_argument('code', type=selection.text('the language code'),
+                              help='its BCP 47 code, as CLDR knows it: pt, ar, sw, pt-PT')
+    _several(add_language, '--pub', 'publications', 'only these publications ship in it '
+             '(default: all in content/)', 'SLUG')
 
     proof = commands.add_parser('proof', help='a bilingual proof PDF for reviewers')
     _add_languages(proof, translated, required=True)
@@ -440,4 +448,5 @@ COMMAND_FUNCTIONS = {
     'stats': _catalogs('run_stats'),
     'check': _catalogs('run_check'),
     'new': _catalogs('run_new'),
+    'add-language': _catalogs('run_add_language'),
 }

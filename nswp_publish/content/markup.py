@@ -134,7 +134,7 @@ def unsafe_links(text):
     return [href for href in signature(text).links if not SAFE_LINK.match(href)]
 
 
-def render_html(text, values=None, footnote=None, xref=None):
+def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=None):
     """Render one message to safe HTML.
 
     `values` maps placeholder names to already formatted strings; `footnote`
@@ -142,45 +142,105 @@ def render_html(text, values=None, footnote=None, xref=None):
     `xref` is called with the id of a `[text](#id)` link and returns the number of
     its target (a numbered section, say) or None: the number ends the link text.
     A placeholder without a value raises `KeyError` with its name.
+
+    `typeset`, given, sets the message's text by its language's typography: it is called
+    with the runs of text as `Piece`-like (text, editable) pairs and returns their texts
+    (`i18n.typography.Typesetter.apply`). Placeholders' values, the text of links that are
+    addresses, and any `*italic*` span whose text `keep(text)` accepts (a title cited in English,
+    as in the source) are shown as they are.
     """
     values = values or {}
-    html = []
+    parts = []          # Markup, or [text, editable] runs of text
     link_ok = []
     numbers = []
+    addresses = []      # per open link: whether its text is an address
     tokens = parse_inline(text)
+    kept = _kept_spans(tokens, keep)
+    fixed = 0           # > 0 inside an address link or a kept span
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == 'text':
-            html.append(_fill(token.content, values))
+            parts.extend(_runs(token.content, values, editable=not fixed))
         elif kind == 'text_special':              # an escaped character: never a placeholder
-            html.append(escape(token.content))
+            parts.append([token.content, not fixed])
+        elif kind in ('em_open', 'em_close'):
+            fixed += (index in kept) if kind == 'em_open' else -kept.get(index, 0)
+            parts.append(Markup(SPAN_TAGS[kind]))
         elif kind in SPAN_TAGS:
-            html.append(Markup(SPAN_TAGS[kind]))
+            parts.append(Markup(SPAN_TAGS[kind]))
         elif kind == 'link_open':
             href = token.attrGet('href') or ''
             link_ok.append(bool(SAFE_LINK.match(href)))
             numbers.append(xref(href[1:]) if xref and href.startswith('#') else None)
+            address = _is_address(tokens, index, values)
+            addresses.append(address)
+            fixed += address
             if link_ok[-1] and href.startswith('#'):
-                html.append(Markup('<a class="xref" href="%s">') % href)
-            elif link_ok[-1] and _is_address(tokens, index, values):
-                html.append(Markup('<a class="url" href="%s">') % href)
+                parts.append(Markup('<a class="xref" href="%s">') % href)
+            elif link_ok[-1] and address:
+                parts.append(Markup('<a class="url" href="%s">') % href)
             elif link_ok[-1]:
-                html.append(Markup('<a href="%s">') % href)
+                parts.append(Markup('<a href="%s">') % href)
         elif kind == 'link_close':
+            fixed -= addresses.pop()
             number = numbers.pop()
             if number is not None:
-                html.append(Markup('\N{NO-BREAK SPACE}<span class="xref-number">%s</span>')
-                            % number)
+                parts.append(Markup('\N{NO-BREAK SPACE}<span class="xref-number">%s</span>')
+                             % number)
             if link_ok.pop():
-                html.append(Markup('</a>'))
+                parts.append(Markup('</a>'))
         elif kind == 'footnote_ref':
             label = token.meta['label']
-            html.append(footnote(label) if footnote else escape(f'[^{label}]'))
+            parts.append(footnote(label) if footnote else escape(f'[^{label}]'))
         elif kind in ('softbreak', 'hardbreak'):
-            html.append(Markup(' '))
+            parts.append([' ', not fixed])
         else:
-            html.append(escape(token.content))
-    return Markup('').join(html)
+            parts.append(escape(token.content))
+    runs = [part for part in parts if isinstance(part, list)]
+    if typeset and runs:
+        for run, text in zip(runs, typeset([_Run(*run) for run in runs])):
+            run[0] = text
+    return Markup('').join(escape(part[0]) if isinstance(part, list) else part
+                           for part in parts)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of a message's text, as `render_html` hands it to `typeset`."""
+
+    text: str
+    editable: bool
+
+
+def _kept_spans(tokens, keep):
+    """{index of an em_open: 1} for the `*italic*` spans whose text `keep` accepts, and the
+    matching {index of its em_close: 1}."""
+    kept, stack = {}, []
+    for index, token in enumerate(tokens):
+        if token.type == 'em_open':
+            stack.append((index, []))
+        elif token.type == 'em_close' and stack:
+            start, words = stack.pop()
+            if keep and keep(''.join(words).strip()):
+                kept[start] = kept[index] = 1
+        elif token.type in ('text', 'text_special') and stack:
+            for _, words in stack:
+                words.append(token.content)
+    return kept
+
+
+def emphasised_texts(text):
+    """The texts of a message's `*italic*` spans (the titles of works cited, in a source)."""
+    spans, stack = [], []
+    for token in parse_inline(text):
+        if token.type == 'em_open':
+            stack.append([])
+        elif token.type == 'em_close' and stack:
+            spans.append(''.join(stack.pop()).strip())
+        elif token.type in ('text', 'text_special'):
+            for words in stack:
+                words.append(token.content)
+    return frozenset(spans)
 
 
 def _is_address(tokens, index, values):
@@ -197,26 +257,38 @@ def _is_address(tokens, index, values):
     return bool(ADDRESS.fullmatch(''.join(words).strip()))
 
 
-def render_plain(text, values=None):
-    """The message as plain text (for PDF metadata, bookmarks, SVG labels): no markup, no footnotes."""
+def render_plain(text, values=None, typeset=None, keep=None):
+    """The message as plain text (for PDF metadata, bookmarks, SVG labels): no markup, no
+    footnotes; `typeset` and `keep` as for `render_html`."""
     values = values or {}
-    parts = []
-    for token in parse_inline(text):
+    runs = []
+    tokens = parse_inline(text)
+    kept = _kept_spans(tokens, keep)
+    fixed = 0
+    for index, token in enumerate(tokens):
         if token.type == 'text':
-            parts.append(PLACEHOLDER.sub(lambda m: values[m.group(1)], token.content))
+            runs.extend(_runs(token.content, values, editable=not fixed))
         elif token.type == 'text_special':
-            parts.append(token.content)
+            runs.append([token.content, not fixed])
         elif token.type in ('softbreak', 'hardbreak'):
-            parts.append(' ')
-    return ''.join(parts)
+            runs.append([' ', not fixed])
+        elif token.type == 'em_open':
+            fixed += index in kept
+        elif token.type == 'em_close':
+            fixed -= kept.get(index, 0)
+    texts = [run[0] for run in runs]
+    if typeset and runs:
+        texts = typeset([_Run(*run) for run in runs])
+    return ''.join(texts)
 
 
-def _fill(text, values):
-    pieces = []
+def _runs(text, values, editable=True):
+    """A text token's runs: its own text, and each placeholder's value, never typeset."""
+    runs = []
     position = 0
     for match in PLACEHOLDER.finditer(text):
-        pieces.append(escape(text[position:match.start()]))
-        pieces.append(escape(values[match.group(1)]))
+        runs.append([text[position:match.start()], editable])
+        runs.append([str(values[match.group(1)]), False])
         position = match.end()
-    pieces.append(escape(text[position:]))
-    return Markup('').join(pieces)
+    runs.append([text[position:], editable])
+    return [run for run in runs if run[0]]

@@ -240,6 +240,11 @@ class InterfaceTranslations:
         self._note(context, singular)
         return self.translations.npgettext(context, singular, plural, count)
 
+    def shown_in_source(self, context, msgid):
+        """Whether a message looked up is shown in the source language: untranslated, fuzzy or
+        missing, or this is the source language's own interface."""
+        return self.catalog is None or (context, msgid) in self.missed
+
     def _note(self, context, msgid):
         if self.catalog is None or (context, msgid) in self.missed:
             return

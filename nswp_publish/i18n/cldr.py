@@ -14,6 +14,7 @@ from babel.core import get_global
 from babel.plural import PluralRule
 
 from ..errors import LanguageError
+from ..wording import TOOL_LANGUAGE
 
 #: Plural categories in the order gettext numbers their forms (as `to_gettext` does).
 CATEGORIES = ('zero', 'one', 'two', 'few', 'many', 'other')
@@ -206,4 +207,4 @@ def writing(code):
     except ImportError:
         characters = []
     return {'tags': tags, 'characters': characters, 'script': script,
-            'script_name': Locale('en').scripts.get(script, script), 'territory': territory}
+            'script_name': Locale(TOOL_LANGUAGE).scripts.get(script, script), 'territory': territory}

@@ -5,6 +5,7 @@ Every `Message` leaf of the content tree becomes a `Text` holding safe HTML
 Untranslated and fuzzy messages fall back to the English source and are
 reported; a translation whose markup differs from its source is an error.
 """
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -19,6 +20,13 @@ from ..content.model import Message, Percent, YearMonth
 from ..errors import CatalogError, ContentError, display_path
 from .checks import check_message, silenced
 from .collation import collated
+from .typography import Typesetter, same_text
+
+
+def _cited(titles, text):
+    """Whether an *italic* span of a translation is one of its source's (a title cited in
+    English, kept as it is)."""
+    return any(same_text(text, title) for title in titles)
 
 
 def anchor_key(context, msgid):
@@ -71,12 +79,17 @@ class Translator:
     of the page).
     """
 
-    def __init__(self, publication, catalog, language, medium):
+    def __init__(self, publication, catalog, language, medium, source=None):
         self.publication = publication
         self.catalog = catalog
         self.language = language
-        self.locale = Locale.parse(language.code)
+        self.locale = Locale.parse(language.code, sep='-')
         self.medium = medium
+        # Typography: the language's for its translations; the source's for text shown as
+        # the source has it (the source language, an untranslated message).
+        source = source or language
+        self.typesetters = {'translated': Typesetter(language, source),
+                            'source': Typesetter(source, source)}
         self.fallbacks = []          # (Message, Lookup) of messages shown in English
         self.problems = []           # (Message, Lookup, check, text): what `check` would say
         self.places = {}             # anchors given so far; emptied before each rendering
@@ -106,10 +119,17 @@ class Translator:
             self.problems.extend((message, lookup, name, text)
                                  for name, text in self.check(message, lookup))
         values = {name: self.value(value) for name, value in message.data.items()}
+        # A translation the same as its source is the source's text ("NSWP", a name).
+        typesetter = self.typesetters['translated' if lookup.status == 'translated'
+                                      and not same_text(lookup.text, message.text)
+                                      else 'source']
+        typeset = typesetter.apply if typesetter.active else None
+        titles = markup.emphasised_texts(message.text) if typeset else ()
+        keep = functools.partial(_cited, titles) if titles else None
         try:
             html = markup.render_html(lookup.text, values, self.footnote_reference,
-                                      self.target_number)
-            plain = markup.render_plain(lookup.text, values)
+                                      self.target_number, typeset, keep)
+            plain = markup.render_plain(lookup.text, values, typeset, keep)
         except KeyError as error:
             error_class = ContentError if lookup.status == 'source' else CatalogError
             raise error_class(f'unknown placeholder {{{error.args[0]}}}',

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from ..content import margin_figures
 from ..content.model import iter_blocks
 from ..errors import TemplateError
+from ..i18n.typography import Typesetter
 from . import charts, media
 from .headings import close_heading_gaps
 
@@ -25,10 +26,17 @@ from .headings import close_heading_gaps
 PAGE_MARK = '\ue000'
 
 
-def _escaped(function):
-    """Wrap a gettext function so a translation is data, never markup."""
+def _escaped(function, typesetters=None, shown_in_source=None, key=None):
+    """Wrap a gettext function so a translation is data, never markup, set by its language's
+    typography: `typesetters` maps whether the message is shown in the source language
+    (`shown_in_source(context, msgid)`, `key(args)` giving those) to the one to apply."""
     def wrapper(*args):
-        return str(escape(function(*args)))
+        text = function(*args)
+        if typesetters:
+            typesetter = typesetters[shown_in_source(*key(args))]
+            if typesetter.active:
+                text = typesetter.text(text)
+        return str(escape(text))
     return wrapper
 
 
@@ -152,6 +160,7 @@ class Renderer:
         `summary.html` can `{% extends "base/summary.html" %}` and override its blocks.
         """
         self.template_dirs = [Path(folder) for folder in template_dirs]
+        self.languages = languages
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader([
                 jinja2.FileSystemLoader([str(folder) for folder in self.template_dirs]),
@@ -185,11 +194,21 @@ class Renderer:
         return any((folder / name).is_file() for folder in self.template_dirs)
 
     def render(self, template_name, interface, **context):
-        """Render a template with one language's interface translations installed."""
+        """Render a template with one language's interface translations installed (and its
+        typography: `context['language']`, a `Language`, when given)."""
+        typesetters = None
+        if context.get('language') is not None:
+            source = self.languages.source
+            typesetters = {False: Typesetter(context['language'], source),
+                           True: Typesetter(source, source)}
+
+        def install(function, key):
+            return _escaped(function, typesetters, interface.shown_in_source, key)
         self.env.install_gettext_callables(
-            _escaped(interface.gettext), _escaped(interface.ngettext),
-            pgettext=_escaped(interface.pgettext), npgettext=_escaped(interface.npgettext),
-            newstyle=True)
+            install(interface.gettext, lambda args: (None, args[0])),
+            install(interface.ngettext, lambda args: (None, args[0])),
+            pgettext=install(interface.pgettext, lambda args: args[:2]),
+            npgettext=install(interface.npgettext, lambda args: args[:2]), newstyle=True)
         try:
             template = self.env.get_template(template_name)
             return template.render(**context)
