@@ -18,6 +18,7 @@ from ..output import write_atomic
 from ..pdf.fonts import check_coverage
 from ..project import BuildRequest, Project
 from ..render import media
+from ..render.language_styles import language_stylesheet
 from ..render.renderer import Renderer, visible_text
 from ..wording import counted
 
@@ -144,20 +145,28 @@ class Builder:
         return self.renderer(publication).render(
             f'{layout}.html', interface, pub=document, lang=language,
             language=languages[language], edition=edition, layout=layout,
-            medium=medium, stylesheet=self.stylesheet(publication),
+            medium=medium, stylesheet=self.stylesheet(publication, languages[language]),
             created=publication_date(publication),
             language_names={code: languages[code].name for code in publication.languages},
-            value=functools.partial(format_value, locale=language),
+            language_directions={code: languages[code].direction
+                                  for code in publication.languages},
+            value=functools.partial(format_value, locale=language,
+                                    numbering=languages[language].numbering),
             alternates=[(code, f'../{code}/{publication.output_name}-{edition}-{code}.html')
                         for code in publication.languages],
             draft=draft, site=site)
 
-    def stylesheet(self, publication):
-        """The shared stylesheet, then the publication's own (colours, cover), if any."""
-        sheets = [self.project.templates_dir / 'assets' / 'report.css']
+    def stylesheet(self, publication, language):
+        """The shared stylesheet, then the publication's own (colours, cover), if any, then
+        what the `Language`'s declaration adds (`render.language_styles`)."""
+        assets = self.project.templates_dir / 'assets'
+        sheets = [assets / 'report.css']
         if publication.stylesheet:
             sheets.append(publication.stylesheet)
-        return '\n'.join(sheet.read_text('utf-8') for sheet in sheets)
+        shared = '\n'.join(sheet.read_text('utf-8') for sheet in sheets)
+        rtl = (assets / 'rtl.css').read_text('utf-8') if language.rtl else ''
+        added = language_stylesheet(language, shared, rtl)
+        return f'{shared}\n{added}' if added else shared
 
     def publication(self, slug):
         """A publication loaded once per build (and shared by the files built from it)."""

@@ -134,7 +134,8 @@ def unsafe_links(text):
     return [href for href in signature(text).links if not SAFE_LINK.match(href)]
 
 
-def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=None):
+def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=None,
+                isolate=None):
     """Render one message to safe HTML.
 
     `values` maps placeholder names to already formatted strings; `footnote`
@@ -147,7 +148,9 @@ def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=
     with the runs of text as `Piece`-like (text, editable) pairs and returns their texts
     (`i18n.typography.Typesetter.apply`). Placeholders' values, the text of links that are
     addresses, and any `*italic*` span whose text `keep(text)` accepts (a title cited in English,
-    as in the source) are shown as they are.
+    as in the source) are shown as they are. `isolate`, given (right-to-left languages),
+    escapes each run of text as markup that isolates its left-to-right words
+    (`i18n.typography.isolate_ltr`); an address link is then marked `dir="ltr"`.
     """
     values = values or {}
     parts = []          # Markup, or [text, editable] runs of text
@@ -178,7 +181,8 @@ def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=
             if link_ok[-1] and href.startswith('#'):
                 parts.append(Markup('<a class="xref" href="%s">') % href)
             elif link_ok[-1] and address:
-                parts.append(Markup('<a class="url" href="%s">') % href)
+                parts.append(Markup('<a class="url" href="%s"%s>') % (
+                    href, Markup(' dir="ltr"') if isolate else ''))
             elif link_ok[-1]:
                 parts.append(Markup('<a href="%s">') % href)
         elif kind == 'link_close':
@@ -200,7 +204,8 @@ def render_html(text, values=None, footnote=None, xref=None, typeset=None, keep=
     if typeset and runs:
         for run, text in zip(runs, typeset([_Run(*run) for run in runs])):
             run[0] = text
-    return Markup('').join(escape(part[0]) if isinstance(part, list) else part
+    show = isolate or escape
+    return Markup('').join(show(part[0]) if isinstance(part, list) else part
                            for part in parts)
 
 

@@ -9,6 +9,8 @@ compiled here, for whole numbers as gettext counts them: `n` and `i` are the cou
 other operands are 0, and whatever they decide is folded away, so the expression is the
 short one a translator reads in Poedit.
 """
+import functools
+
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.plural import PluralRule
@@ -208,3 +210,25 @@ def writing(code):
         characters = []
     return {'tags': tags, 'characters': characters, 'script': script,
             'script_name': Locale(TOOL_LANGUAGE).scripts.get(script, script), 'territory': territory}
+
+
+@functools.lru_cache(maxsize=32)
+def digit_table(numbering):
+    """A `str.translate` table from 0-9 to the digits of a CLDR numbering system (ICU's
+    copy of CLDR: "arab" is ٠١٢٣٤٥٦٧٨٩), or None for "latn" or a system of no ten digits."""
+    if numbering == 'latn':
+        return None
+    try:
+        import icu
+        digits = icu.NumberingSystem.createInstanceByName(numbering).getDescription()
+    except (ImportError, Exception):      # ICU's own error for an unknown system
+        return None
+    if len(digits) != 10 or digits == '0123456789':
+        return None
+    return str.maketrans('0123456789', digits)
+
+
+def in_digits(text, numbering):
+    """`text` with its digits 0-9 written in `numbering`'s."""
+    table = digit_table(numbering)
+    return text.translate(table) if table else text

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from babel import Locale
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import UnsupportedNumberingSystemError, format_decimal, format_percent
 from markupsafe import Markup
 
 from ..content import markup
@@ -20,7 +20,8 @@ from ..content.model import Message, Percent, YearMonth
 from ..errors import CatalogError, ContentError, display_path
 from .checks import check_message, silenced
 from .collation import collated
-from .typography import Typesetter, same_text
+from .cldr import in_digits
+from .typography import Typesetter, isolate_ltr, same_text
 
 
 def _cited(titles, text):
@@ -62,13 +63,19 @@ class Text:
         return self.plain
 
 
-def format_value(value, locale):
-    """Format one content datum for a locale: number, percentage or month."""
-    if isinstance(value, Percent):
-        return format_percent(value.value, locale=locale)
+def format_value(value, locale, numbering='latn'):
+    """Format one content datum for a locale: number, percentage or month, in the digits
+    of `numbering` (a CLDR numbering system: Babel gives its separators, not its digits)."""
     if isinstance(value, YearMonth):
-        return format_skeleton('yMMMM', value.as_date(), locale=locale)
-    return format_decimal(value, locale=locale)
+        return in_digits(format_skeleton('yMMMM', value.as_date(), locale=locale), numbering)
+    try:
+        if isinstance(value, Percent):
+            text = format_percent(value.value, locale=locale, numbering_system=numbering)
+        else:
+            text = format_decimal(value, locale=locale, numbering_system=numbering)
+    except UnsupportedNumberingSystemError:
+        text = format_value(value, locale)
+    return in_digits(text, numbering)
 
 
 class Translator:
@@ -96,7 +103,7 @@ class Translator:
         self._footnotes = {}
 
     def value(self, value):
-        return format_value(value, self.locale)
+        return format_value(value, self.locale, self.language.numbering)
 
     def source_of(self, message, lookup):
         """Where a translation lives, for error messages: the .po entry or the content line."""
@@ -128,7 +135,8 @@ class Translator:
         keep = functools.partial(_cited, titles) if titles else None
         try:
             html = markup.render_html(lookup.text, values, self.footnote_reference,
-                                      self.target_number, typeset, keep)
+                                      self.target_number, typeset, keep,
+                                      isolate_ltr if self.language.rtl else None)
             plain = markup.render_plain(lookup.text, values, typeset, keep)
         except KeyError as error:
             error_class = ContentError if lookup.status == 'source' else CatalogError

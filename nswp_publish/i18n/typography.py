@@ -11,13 +11,21 @@ translation, never to its markup, links, placeholders' values, nor to what stays
   a narrow no-break space before ; : ! ? » and after «). A space typed there, ordinary or
   no-break, becomes that one space; none typed, it is put in: either way the same output,
   never a doubled space. A colon or question mark inside a word or a URL ("10:30",
-  "https://") is not punctuation there and is left alone.
+  "https://") is not punctuation there and is left alone;
+- `numbering` (the declaration's numbering system): the digits 0-9 translators type are
+  written in the language's own (٠١٢ for "arab"); placeholders' values are formatted in them
+  (`translate.format_value`), addresses keep theirs.
 
 Line breaking (`line_breaks`, `no_break_before`) is the layout's: `render.charts` wraps
 labels by it, WeasyPrint and browsers break lines by UAX #14, which keeps closing
 punctuation off the start of a line.
 """
+import re
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from .cldr import digit_table
 
 #: What counts as a space next to a mark: ordinary, no-break, narrow no-break, thin.
 SPACES = ' \u00a0\u202f\u2009\t'
@@ -39,6 +47,36 @@ def same_text(one, other):
     return ' '.join(one.translate(_PLAIN).split()) == ' '.join(other.translate(_PLAIN).split())
 
 
+#: A left-to-right run in right-to-left text: Latin words ("NSWP", "Bridging the Gap"), with
+#: the digits, spaces and punctuation between them; not the punctuation that ends it.
+LTR_RUN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f'\u2019.&/@+_-]*"
+                     r"(?:[ ,:;\u2013()]+[A-Za-z0-9\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f'\u2019.&/@+_-]*)*"
+                     r"(?<![.,:;-])")
+
+
+PLACEHOLDER = re.compile(r'(%\([A-Za-z_]\w*\)[sd])')
+
+
+def isolate_ltr(text):
+    """Escaped `text` with each left-to-right run in a `<bdi dir="ltr">`, so that the bidi
+    algorithm of a right-to-left page (WeasyPrint's, a browser's) never reorders its words or
+    the punctuation between them: an English title, "NSWP", an address. Catalogs need no
+    bidi control characters."""
+    parts = []
+    # An interface message's placeholders ("%(page)s") are filled in after: left whole.
+    for index, piece in enumerate(PLACEHOLDER.split(text)):
+        if index % 2:
+            parts.append(escape(piece))
+            continue
+        position = 0
+        for match in LTR_RUN.finditer(piece):
+            parts.append(escape(piece[position:match.start()]))
+            parts.append(Markup('<bdi dir="ltr">%s</bdi>') % match.group())
+            position = match.end()
+        parts.append(escape(piece[position:]))
+    return Markup('').join(parts)
+
+
 @dataclass(frozen=True)
 class Piece:
     """A run of text in a message: `editable` unless it is to be shown as it is."""
@@ -54,18 +92,21 @@ class Typesetter:
         rules = language.typography
         self.quotes = rules.quotes
         own = source.typography.quotes
-        # The marks to replace: straight quotes, and the source's primary ones if they differ.
-        self.replaced = {'"'} | ({own[0], own[1]} - set(self.quotes[:2])
-                                 if own and self.quotes and own != self.quotes else set())
+        # The marks to replace: straight quotes, and the source's primary ones if they differ
+        # (even as the same two marks the other way round: Arabic's ”…“ for English's “…”).
+        self.source_open = own[0] if own else '\u201c'
+        self.replaced = {'"'} | ({own[0], own[1]} if own and own[:2] != self.quotes[:2]
+                                 else set())
         if not self.quotes:
             self.replaced = set()
         self.space = rules.space
         self.before = rules.space_before
         self.after = rules.space_after
+        self.digits = digit_table(language.numbering)
 
     @property
     def active(self):
-        return bool(self.replaced or self.before or self.after)
+        return bool(self.replaced or self.before or self.after or self.digits)
 
     def apply(self, pieces):
         """The texts of `pieces` (a list of `Piece`) with the rules applied, one per piece."""
@@ -76,6 +117,9 @@ class Typesetter:
             texts = self._quotes(texts, pieces)
         if self.before or self.after:
             texts = self._spaces(texts, pieces)
+        if self.digits:
+            texts = [text.translate(self.digits) if piece.editable else text
+                     for text, piece in zip(texts, pieces)]
         return texts
 
     def text(self, text):
@@ -96,7 +140,7 @@ class Typesetter:
                         opening = not previous or previous in SPACES or previous in OPENERS \
                             or previous in self.quotes[::2]
                     else:
-                        opening = char == self.replaced_open
+                        opening = char == self.source_open
                     if opening:
                         out.append(self.quotes[0] if depth % 2 == 0 else self.quotes[2])
                         depth += 1
@@ -108,11 +152,6 @@ class Typesetter:
                 previous = out[-1]
             result.append(''.join(out))
         return result
-
-    @property
-    def replaced_open(self):
-        """The source's opening quotation mark, among those replaced."""
-        return next((char for char in self.replaced if char in '“„«‘‹「'), '“')
 
     def _spaces(self, texts, pieces):
         # One string with every position's piece, so that a rule sees across markup:

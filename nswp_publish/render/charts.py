@@ -22,13 +22,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
+import arabic_reshaper
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from bidi import get_display
+from babel.numbers import UnsupportedNumberingSystemError, format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from ..content.chartdata import KINDS, Series, check_data, number_value
 from ..content.model import Percent
 from ..errors import ContentError
+from ..i18n.cldr import in_digits
 
 #: Series colours in order, each with >= 4.5:1 contrast against white (tests check it),
 #: neighbours far apart in hue and lightness.
@@ -85,13 +88,15 @@ def describe(kind, table, title, unit, language, wording):
 
 
 def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
-         category_label='', where=(None, None), wording=None):
+         category_label='', where=(None, None), wording=None, visual_order=False):
     """Draw a chart; `ident` makes its element ids unique in the page.
 
     `where` is the (path, line) of the chart in the content, for errors about
     data a chart cannot show (a donut of negative numbers, say). With a `Wording`, the
     SVG's `<title>` is the chart described in full (`describe`): for print, where the
-    title is all a screen reader meets of the chart.
+    title is all a screen reader meets of the chart. `visual_order`, for WeasyPrint (the PDF),
+    gives right-to-left labels in the order and the joined letter forms they are seen in:
+    WeasyPrint 70 sets SVG text one letter at a time, left to right, without shaping.
     """
     if kind not in KINDS:
         raise ContentError(f'unknown chart type "{kind}"', *where,
@@ -104,7 +109,7 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
     table = _table(kind, categories, series, numbers, category_label)
     if wording is not None:
         title = describe(kind, table, str(title), unit, language, wording)
-    drawing = _Drawing(language, title, ident, kind)
+    drawing = _Drawing(language, title, ident, kind, visual_order)
     if kind == 'donut':
         _donut(drawing, categories, series[0], numbers, unit)
     elif kind == 'hbar':
@@ -115,27 +120,36 @@ def draw(kind, categories, series, language, title, unit=None, *, ident='chart',
 
 
 class _Numbers:
-    """Formats the chart's values and axis ticks for one language."""
+    """Formats the chart's values and axis ticks for one language, in its digits."""
 
     def __init__(self, language, percent):
         self.locale = language.code
+        self.numbering = language.numbering
         self.percent = percent
+
+    def _format(self, function, number, **options):
+        try:
+            text = function(number, locale=self.locale, numbering_system=self.numbering,
+                            **options)
+        except UnsupportedNumberingSystemError:
+            text = function(number, locale=self.locale, **options)
+        return in_digits(text, self.numbering)
 
     def value(self, value):
         if isinstance(value, Percent):
-            return format_percent(value.value, locale=self.locale, decimal_quantization=False)
-        return format_decimal(value, locale=self.locale)
+            return self._format(format_percent, value.value, decimal_quantization=False)
+        return self._format(format_decimal, value)
 
     def tick(self, number):
         """An axis tick: a proportion on a percentage axis, else a plain number."""
         if self.percent:
-            return format_percent(number, locale=self.locale, decimal_quantization=False)
-        return format_decimal(number, locale=self.locale)
+            return self._format(format_percent, number, decimal_quantization=False)
+        return self._format(format_decimal, number)
 
     def share(self, proportion):
         """A donut slice's share of the whole, to one decimal of a percent."""
-        return format_percent(proportion.quantize(Decimal('0.001')), locale=self.locale,
-                              decimal_quantization=False)
+        return self._format(format_percent, proportion.quantize(Decimal('0.001')),
+                            decimal_quantization=False)
 
 
 def _table(kind, categories, series, numbers, category_label):
@@ -214,22 +228,34 @@ def wrap(text, width, language, size=FONT_SIZE):
 class _Drawing:
     """Collects SVG elements; knows the language (fonts) and the element ids."""
 
-    def __init__(self, language, title, ident, kind):
+    def __init__(self, language, title, ident, kind, visual_order=False):
         self.language = language
         self.title = str(title)
         self.ident = ident
         self.kind = kind
         self.parts = []
         self.height = 0
+        # Right to left: the chart is drawn as for left to right, then mirrored, so that the
+        # category axis, the bars and the legend read from the right; each text's base
+        # direction is rtl, so that its anchor (start, middle, end) mirrors with it.
+        self.mirror = language.rtl
+        self.visual_order = visual_order and language.rtl
 
     def add(self, markup):
         self.parts.append(markup)
 
+    def _x(self, x, width=0):
+        """An x coordinate (of a box `width` wide), mirrored in right-to-left charts."""
+        return WIDTH - x - width if self.mirror else x
+
     def text(self, x, y, text, anchor='start', size=FONT_SIZE, fill=INK, weight=None):
         """A line of text whose vertical middle is at `y`."""
         bold = f' font-weight="{weight}"' if weight else ''
-        self.add(f'<text x="{_n(x)}" y="{_n(y + size * 0.35)}" font-size="{size}" '
-                 f'text-anchor="{anchor}" fill="{fill}"{bold}>{escape(text)}</text>')
+        direction = ' direction="rtl"' if self.mirror else ''
+        if self.visual_order:
+            text = visual_order(text)
+        self.add(f'<text x="{_n(self._x(x))}" y="{_n(y + size * 0.35)}" font-size="{size}" '
+                 f'text-anchor="{anchor}"{direction} fill="{fill}"{bold}>{escape(text)}</text>')
 
     def lines(self, x, y, lines, anchor='start', size=FONT_SIZE, centre=True):
         """Several lines; with `centre`, `y` is the middle of the block, else its first line."""
@@ -239,16 +265,16 @@ class _Drawing:
 
     def rect(self, x, y, width, height, fill, stroke=None):
         edge = f' stroke="{stroke}" stroke-width="1"' if stroke else ''
-        self.add(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(max(width, 0))}" '
+        self.add(f'<rect x="{_n(self._x(x, max(width, 0)))}" y="{_n(y)}" width="{_n(max(width, 0))}" '
                  f'height="{_n(max(height, 0))}" fill="{fill}"{edge}/>')
 
     def line(self, x1, y1, x2, y2, stroke, width=1):
-        self.add(f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+        self.add(f'<line x1="{_n(self._x(x1))}" y1="{_n(y1)}" x2="{_n(self._x(x2))}" y2="{_n(y2)}" '
                  f'stroke="{stroke}" stroke-width="{width}"/>')
 
     def marker(self, shape, x, y, fill, size=4.5):
         if shape == 'circle':
-            self.add(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(size)}" fill="{fill}"/>')
+            self.add(f'<circle cx="{_n(self._x(x))}" cy="{_n(y)}" r="{_n(size)}" fill="{fill}"/>')
         elif shape == 'square':
             self.rect(x - size, y - size, size * 2, size * 2, fill)
         elif shape == 'diamond':
@@ -260,7 +286,7 @@ class _Drawing:
             self.polygon(points, fill)
 
     def polygon(self, points, fill):
-        coordinates = ' '.join(f'{_n(px)},{_n(py)}' for px, py in points)
+        coordinates = ' '.join(f'{_n(self._x(px))},{_n(py)}' for px, py in points)
         self.add(f'<polygon points="{coordinates}" fill="{fill}"/>')
 
     def legend(self, y, items, width=WIDTH, left=0):
@@ -295,6 +321,17 @@ class _Drawing:
                 f'font-family="{escape(family)}" lang="{escape(self.language.code)}">'
                 f'<title id="{title_id}">{escape(self.title)}</title>')
         return Markup(head + ''.join(self.parts) + '</svg>')
+
+
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={'delete_harakat': True})
+
+
+def visual_order(text):
+    """Right-to-left text as it is seen, left to right, in presentation forms: Arabic letters
+    joined (arabic_reshaper, its vowel marks dropped, as a letter-by-letter renderer would
+    show them on dotted circles), then reordered by the Unicode bidi algorithm (python-bidi),
+    the base direction right to left. For WeasyPrint's SVG text only: browsers shape it."""
+    return get_display(_RESHAPER.reshape(text), base_dir='R')
 
 
 def _ticks(low, high, count=5):

@@ -69,7 +69,8 @@ def draw_chart(context, node, row=None, note=None, titled=None):
     return charts.draw(node['chart'], categories, series, context['language'],
                        _plain(node['caption']), _plain(node.get('unit')) or None,
                        ident=ident, category_label=_plain(node['category_label']),
-                       where=(node.get('path'), node.get('line')), wording=wording)
+                       where=(node.get('path'), node.get('line')), wording=wording,
+                       visual_order=context['medium'] == 'print')
 
 
 def _plain_text_of(macro):

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from ..content import margin_figures
 from ..content.model import iter_blocks
 from ..errors import TemplateError
-from ..i18n.typography import Typesetter
+from ..i18n.typography import Typesetter, isolate_ltr
 from . import charts, media
 from .headings import close_heading_gaps
 
@@ -26,7 +26,7 @@ from .headings import close_heading_gaps
 PAGE_MARK = '\ue000'
 
 
-def _escaped(function, typesetters=None, shown_in_source=None, key=None):
+def _escaped(function, typesetters=None, shown_in_source=None, key=None, isolate=None):
     """Wrap a gettext function so a translation is data, never markup, set by its language's
     typography: `typesetters` maps whether the message is shown in the source language
     (`shown_in_source(context, msgid)`, `key(args)` giving those) to the one to apply."""
@@ -36,7 +36,7 @@ def _escaped(function, typesetters=None, shown_in_source=None, key=None):
             typesetter = typesetters[shown_in_source(*key(args))]
             if typesetter.active:
                 text = typesetter.text(text)
-        return str(escape(text))
+        return str(isolate(text) if isolate else escape(text))
     return wrapper
 
 
@@ -61,6 +61,8 @@ def linked_list(context, ids):
 def page_reference_css(label):
     """A translated "(p. %(page)s)" as a CSS `content` value with the page of a link's
     target in place of the placeholder: what a printed cross-reference ends with."""
+    # A right-to-left language's label isolates its Latin words in <bdi>: not in CSS.
+    label = re.sub(r'</?bdi[^>]*>', '', str(label))
     before, _, after = str(Markup(label).unescape()).partition(PAGE_MARK)
 
     def css_string(text):
@@ -196,14 +198,15 @@ class Renderer:
     def render(self, template_name, interface, **context):
         """Render a template with one language's interface translations installed (and its
         typography: `context['language']`, a `Language`, when given)."""
-        typesetters = None
+        typesetters = isolate = None
         if context.get('language') is not None:
+            isolate = isolate_ltr if context['language'].rtl else None
             source = self.languages.source
             typesetters = {False: Typesetter(context['language'], source),
                            True: Typesetter(source, source)}
 
         def install(function, key):
-            return _escaped(function, typesetters, interface.shown_in_source, key)
+            return _escaped(function, typesetters, interface.shown_in_source, key, isolate)
         self.env.install_gettext_callables(
             install(interface.gettext, lambda args: (None, args[0])),
             install(interface.ngettext, lambda args: (None, args[0])),
