@@ -149,11 +149,12 @@ class Translator:
 
     def target_number(self, target):
         """The number of a cross-reference's target, if it is numbered."""
-        return (self.publication.targets.get(target) or {}).get('number')
+        number = (self.publication.targets.get(target) or {}).get('number')
+        return number if number is None else in_digits(str(number), self.language.numbering)
 
     def footnote_reference(self, label):
         footnote = self.publication.footnotes[label]
-        number = footnote['number']
+        number = in_digits(str(footnote['number']), self.language.numbering)
         if self.medium == 'print':
             # WeasyPrint moves the span to the foot of the page; the call is our own link
             # (its generated ::footnote-call cannot be one) so readers can jump to the note.

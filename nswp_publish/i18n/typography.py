@@ -103,6 +103,8 @@ class Typesetter:
         self.before = rules.space_before
         self.after = rules.space_after
         self.digits = digit_table(language.numbering)
+        # Marks after which another takes no space ("?!"); a closing quote is not one: « a » !
+        self.marks = ''.join(char for char in self.before if char not in self.quotes[1::2])
 
     @property
     def active(self):
@@ -177,7 +179,7 @@ class Typesetter:
                     for other in range(start + 1, position):
                         replace[other] = ''
                 elif start == position and position > 0 and chars[position - 1] not in \
-                        self.before + OPENERS + self.after and chars[position - 1] != '\n':
+                        self.marks + OPENERS + self.after and chars[position - 1] != '\n':
                     insert[position] = self.space
             if char in self.after:
                 end = position + 1
