@@ -17,6 +17,7 @@ from nswp_publish.errors import LanguageError, UsageError
 from nswp_publish.i18n.catalog import InterfaceTranslations, po_path, read_catalog
 from nswp_publish.i18n.typography import Typesetter
 from nswp_publish.project import BuildRequest, Project
+from nswp_publish.render.charts import wrap_label
 from nswp_publish.cli.add_language import add_language
 
 from conftest import ROOT, PROJECT_LANGUAGES
@@ -182,6 +183,9 @@ def test_typed_spaces_give_the_same_output_and_quotes_follow_the_language():
         'Он сказал "да"') == 'Он сказал «да»'
     assert Typesetter(PROJECT_LANGUAGES['ar'], PROJECT_LANGUAGES['en']).text(
         'عام 1992') == 'عام ١٩٩٢'
+    # Chinese chart labels: no line begins with closing punctuation, which hangs instead.
+    assert wrap_label('性工作者领导的组织，网络', 18, PROJECT_LANGUAGES['zh']) == [
+        '性工作者领导的组织，', '网络']
 
 
 # -- six plural forms, as msgfmt counts them ------------------------------------------------

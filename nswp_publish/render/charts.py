@@ -194,14 +194,17 @@ def wrap_label(text, width, language):
     """Break a short label into lines of at most `width` units for SVG text.
 
     In a language whose lines break anywhere (CJK) a character of those scripts counts two
-    units and may break anywhere; other languages break at spaces.
+    units and may break anywhere, but never before the marks its declaration says no line
+    begins with (`no_break_before`: closing punctuation, which then hangs past the width);
+    other languages break at spaces.
     """
     text = str(text)
     if language.breaks_anywhere:
+        keep_with = language.typography.no_break_before
         lines, line, used = [], '', 0
         for char in text:
             size = 2 if ord(char) > 0x2E80 else 1
-            if used + size > width and line:
+            if used + size > width and line and char not in keep_with:
                 lines.append(line.strip())
                 line, used = '', 0
             line += char
