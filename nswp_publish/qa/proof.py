@@ -96,6 +96,7 @@ def write_proof(builder, publication, language, edition):
     html = builder.renderer(publication).env.get_template('proof.html').render(
         rows=rows, counts=counts, lang=language, language_name=name, edition=edition,
         title=publication.meta['title'].text, no_italics=not languages[language].italics,
+        direction=languages[language].direction,
         stylesheet=(project.templates_dir / 'assets' / 'proof.css').read_text('utf-8'))
     path = proof_path(project, publication, language, edition)
     builder.pdf_writer.write_file(path, html, source=publication.folder)
