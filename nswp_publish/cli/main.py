@@ -15,7 +15,7 @@ from .. import project as this_checkout
 from ..choices import FORMATS, PDF_KINDS
 from ..errors import PublishError, UsageError, display_path
 from ..project import BuildRequest, Project
-from ..wording import did_you_mean
+from ..wording import counted, did_you_mean
 from . import selection
 
 #: The project the commands work on: this checkout (tests point it at a copy).
@@ -396,7 +396,8 @@ def run_site(options):
     rows = [('written', result.language, os.path.relpath(result.path))
             for result in report.built]
     rows += [('rebuilt', part, os.path.relpath(report.folder / part.strip('/')) +
-              (f' ({report.indexed[part]} pages searchable)' if part in report.indexed else ''))
+              (f" ({counted(report.indexed[part], 'page')} searchable)"
+               if part in report.indexed else ''))
              for part in report.rebuilt]
     rows += [('unchanged', part, os.path.relpath(report.folder / part.strip('/')))
              for part in report.unchanged]
