@@ -89,7 +89,7 @@ def test_every_language_has_its_library_with_the_publication(site):
         # The same bytes as the build's PDF, linked with its size as the locale writes it.
         assert pdf.read_bytes() == (project.output_dir / code / pdf.name).read_bytes()
         assert links.all('a', href=pdf.name, type='application/pdf')
-        assert f'({file_size(pdf.stat().st_size, code)})' in library
+        assert f'({file_size(pdf.stat().st_size, code, language.numbering)})' in library
         assert links.all('a', href=page_name(code))
         assert (folder / code / page_name(code)).is_file()
         # Its cover, drawn from the PDF's first page, sized before it loads.
@@ -102,6 +102,14 @@ def test_every_language_has_its_library_with_the_publication(site):
     assert next(message.string for message in summary
                 if message.id.startswith('How the Strategic Review')) in zh
     assert 'Listening to members' not in zh
+    # Numbers in the library are in each language's declared digits, as in its PDF.
+    arabic = next(language for language in PROJECT_LANGUAGES.values()
+                  if language.numbering != 'latn')
+    page = (folder / arabic.code / 'index.html').read_text('utf-8')
+    pdf = folder / arabic.code / f'nswp-{SLUG}-briefing-{arabic.code}.pdf'
+    size = file_size(pdf.stat().st_size, arabic.code, arabic.numbering)
+    assert f'({size})' in page and not set(size) & set('0123456789')
+    assert '٢٠٢٦</time>' in page and '2026</time>' not in page
 
 
 def test_downloads_are_what_the_output_holds(site, tmp_path):

@@ -183,13 +183,19 @@ class SiteBuilder:
                                                        self.project.languages[code])
         return self._interfaces[code]
 
+    def value(self, code):
+        """How a number or date is written in one language: its locale's separators and the
+        digits of its declared numbering system, as in its PDFs and web pages."""
+        return functools.partial(format_value, locale=code,
+                                 numbering=self.project.languages[code].numbering)
+
     def words(self, code):
         """{'site_name', 'description', 'count'} in one language (templates/site/words.html,
         where extraction finds them), as plain text."""
         count = sum(code in publication.languages for publication in self.publications)
         data = json.loads(self.renderer.render(
             'site/words.html', self.interface(code), count=count,
-            value=functools.partial(format_value, locale=code)))
+            value=self.value(code)))
         return {key: Markup(value).unescape() for key, value in data.items()}
 
     def document(self, publication, code):
@@ -240,7 +246,7 @@ class SiteBuilder:
             template, self.interface(code), lang=code, direction=languages[code].direction,
             stylesheet=(self.project.templates_dir / 'site' / 'site.css').read_text('utf-8'),
             fonts={other: languages[other].fonts for other in self.codes},
-            publisher=publisher, value=functools.partial(format_value, locale=code), **context)
+            publisher=publisher, value=self.value(code), **context)
 
     def switcher(self, prefix):
         return [(code, self.project.languages[code].name, f'{prefix}{code}/')
@@ -299,7 +305,8 @@ class SiteBuilder:
                     _link(download.source, media_copy)
                     downloads.append({'href': download.name, 'type': download.media_type,
                                       'fmt': download.fmt, 'kind': download.kind,
-                                      'size': file_size(download.size, code),
+                                      'size': file_size(download.size, code,
+                                                        self.project.languages[code].numbering),
                                       'download': download})
                 editions.append({'name': edition.name, 'label': edition.label.html,
                                  'href': edition.page, 'downloads': downloads})
@@ -311,7 +318,7 @@ class SiteBuilder:
                           'subtitle': meta['subtitle'] and meta['subtitle'].html,
                           'author': meta['author'] and meta['author'].html,
                           'summary': meta['summary'].html, 'href': editions[0]['href'],
-                          'date': format_value(publication.meta['date'], code),
+                          'date': self.value(code)(publication.meta['date']),
                           'datetime': metadata.iso_month(publication.meta['date']),
                           'editions': editions, 'cover': _cover_card(cover)})
         page = Page(f'{code}/index.html', self.library_page())

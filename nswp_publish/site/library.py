@@ -13,6 +13,7 @@ import pikepdf
 from babel.units import format_unit
 
 from ..errors import ContentError
+from ..i18n.cldr import in_digits
 
 #: The files an edition may be downloaded as, in the order the library offers them, and the
 #: media type each is served as. A format the build does not make is never found.
@@ -130,11 +131,14 @@ def library_entries(project, publications, language, translate):
     return entries
 
 
-def file_size(size, locale):
-    """A file's size as the locale writes it: "1.2 MB", "1,2 Mo", "340 кБ" (decimal units,
-    as operating systems show downloads)."""
+def file_size(size, locale, numbering='latn'):
+    """A file's size as the locale writes it: "1.2 MB", "1,2 Mo", "340 кБ", "١٫٢ م.ب" (decimal
+    units, as operating systems show downloads), in the digits of `numbering` (Babel gives
+    its separators, not its digits)."""
     if size < 1000 * 1000:
-        return format_unit(max(1, round(size / 1000)), 'digital-kilobyte', 'short',
-                           format='#,##0', locale=locale)
-    return format_unit(round(size / 1000 / 1000, 1), 'digital-megabyte', 'short',
-                       format='#,##0.0', locale=locale)
+        text = format_unit(max(1, round(size / 1000)), 'digital-kilobyte', 'short',
+                           format='#,##0', locale=locale, numbering_system=numbering)
+    else:
+        text = format_unit(round(size / 1000 / 1000, 1), 'digital-megabyte', 'short',
+                           format='#,##0.0', locale=locale, numbering_system=numbering)
+    return in_digits(text, numbering)
