@@ -1,21 +1,21 @@
 """The structure tree of a tagged PDF: what WeasyPrint 70 writes, repaired, then checked.
 
 WeasyPrint tags each HTML element it knows and every line of text, but a screen reader
-needs more than it writes (see `repair`). We post-process its PDF with pikepdf rather
-than patch WeasyPrint: its tagging code is private, while the structure tree is a
-documented part of PDF (ISO 32000-1, section 14.7-14.8; PDF/UA-1).
+needs more than it writes: `structure_repair` adds it. We post-process its PDF with pikepdf
+rather than patch WeasyPrint: its tagging code is private, while the structure tree is a
+documented part of PDF (ISO 32000-1, section 14.7-14.8; PDF/UA-1). This module holds what
+both read (the kinds of elements, how to read an element's type and kids).
 
 `problems` checks a built PDF the way a screen reader meets it; `release` reports it per
 language and the tests run it on every PDF they build.
 """
-import io
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary
 
 #: Elements that hold text as a reader meets it: a paragraph, heading, list label or body,
 #: table cell, caption, note, link or figure. Text whose nearest such ancestor is missing
@@ -30,273 +30,20 @@ OWN_MEANING = ('/A', '/Alt', '/ActualText', '/E', '/Lang', '/ID', '/C', '/T')
 HEADING = re.compile(r'H([1-6])$')
 
 
-def _type(element):
+def element_type(element):
     return str(element.get('/S', ''))[1:]
 
 
-def _is_element(kid):
+def is_element(kid):
     return isinstance(kid, Dictionary) and '/S' in kid
 
 
-def _kids(element):
+def kids_of(element):
     """The kids of a structure element as a list (K may be one object or an array)."""
     kids = element.get('/K')
     if kids is None:
         return []
     return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _same(a, b):
-    return a is not None and b is not None and a.objgen == b.objgen
-
-
-# -- repairing WeasyPrint's tree ---------------------------------------------------------
-
-def repair(pdf_bytes, note_prefix):
-    """The PDF with its structure tree repaired for screen readers; the same bytes for the
-    same input (the document identifier WeasyPrint wrote is kept).
-
-    - Footnotes become `Note` elements with an `/ID`, placed right after the `Link` that
-      calls them (WeasyPrint leaves them as a `Span` in the page's footnote area). Notes are
-      found by the names of the links' destinations: ids starting with `note_prefix`.
-    - Table header cells get `/Scope` (WeasyPrint issue #2508): `Column` in a header row
-      or a row of headers only, `Row` otherwise.
-    - A `Figure` without alternative text (an image with `alt=""`) is decoration: its
-      content becomes an `Artifact` and the element leaves the tree.
-    - The `Span` and `NonStruct` WeasyPrint writes for each line of text and for `<span>`,
-      `<em>`... inside a paragraph, heading, cell or link are folded into it, so a reader
-      meets `P` with its text rather than runs of `Span`.
-    - The parent tree (content -> element) and the ID tree are rebuilt to match.
-    """
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        root = pdf.Root.get('/StructTreeRoot')
-        if root is None:
-            return pdf_bytes
-        tree = _Tree(pdf)
-        # One walk serves the three repairs before folding (none moves what another
-        # looks for), one the two trees after it: each walk reads thousands of objects.
-        elements = list(tree.walk())
-        tree.make_notes(note_prefix, elements)
-        tree.scope_headers(elements)
-        tree.decorations_to_artifacts(elements)
-        for element in tree.top:
-            tree.fold(element, inside_block=False)
-        elements = list(tree.walk())
-        tree.rebuild_parent_tree(elements)
-        tree.rebuild_id_tree(elements)
-        out = io.BytesIO()
-        pdf.save(out, fix_metadata_version=False, deterministic_id=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
-
-
-class _Tree:
-    def __init__(self, pdf):
-        self.pdf = pdf
-        self.root = pdf.Root.StructTreeRoot
-        self.document = _kids(self.root)[0]
-        self.pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-
-    @property
-    def top(self):
-        return [kid for kid in _kids(self.document) if _is_element(kid)]
-
-    def walk(self):
-        """(element, parent) of every structure element, in reading order."""
-        stack = [(self.document, None)]
-        while stack:
-            element, parent = stack.pop()
-            yield element, parent
-            stack.extend((kid, element) for kid in reversed(_kids(element)) if _is_element(kid))
-
-    # Footnotes -------------------------------------------------------------------------
-
-    def destination_page(self, name):
-        names = self.pdf.Root.get('/Names', {}).get('/Dests')
-        if names is None:
-            return None
-        tree = pikepdf.NameTree(names)
-        destination = tree.get(name) if name in tree else None
-        if isinstance(destination, Dictionary):
-            destination = destination.get('/D')
-        return destination[0] if isinstance(destination, Array) else None
-
-    def make_notes(self, prefix, elements):
-        """Each footnote Span of a page's footnote area -> Note, after its calling Link."""
-        calls = {}          # page objgen -> [(link element, its parent, destination name)]
-        for element, parent in elements:
-            if _type(element) != 'Link':
-                continue
-            for kid in _kids(element):
-                if isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR':
-                    name = kid.Obj.get('/Dest')
-                    if isinstance(name, String) and str(name).startswith(prefix):
-                        page = self.destination_page(str(name))
-                        if page is not None:
-                            calls.setdefault(page.objgen, []).append((element, parent, str(name)))
-        for area in self.top:
-            spans = [kid for kid in _kids(area) if _is_element(kid)]
-            if _type(area) != 'NonStruct' or not spans or \
-                    any(_type(span) != 'Span' for span in spans):
-                continue
-            page = spans[0].get('/Pg')
-            page_calls = calls.get(page.objgen, []) if page is not None else []
-            if len(page_calls) != len(spans):
-                continue        # not a footnote area, or one we cannot match: left as it is
-            for span, (link, parent, name) in zip(spans, page_calls):
-                span.S = Name.Note
-                span.ID = String(name)
-                siblings = _kids(parent)
-                index = next(i for i, kid in enumerate(siblings) if _same(kid, link))
-                siblings.insert(index + 1, span)
-                parent.K = Array(siblings)
-                span.P = parent
-            self.remove(area, self.document)
-
-    def remove(self, element, parent):
-        parent.K = Array([kid for kid in _kids(parent) if not _same(kid, element)])
-
-    # Tables ----------------------------------------------------------------------------
-
-    def scope_headers(self, elements):
-        for row, section in ((element, parent) for element, parent in elements
-                             if _type(element) == 'TR'):
-            cells = [kid for kid in _kids(row) if _is_element(kid)]
-            all_headers = all(_type(cell) == 'TH' for cell in cells)
-            for cell in cells:
-                if _type(cell) != 'TH':
-                    continue
-                scope = 'Column' if _type(section) == 'THead' or all_headers else 'Row'
-                attributes = cell.get('/A')
-                if not isinstance(attributes, Dictionary):
-                    attributes = cell.A = Dictionary(O=Name.Table)
-                attributes.Scope = Name('/' + scope)
-
-    # Decorative images -----------------------------------------------------------------
-
-    def decorations_to_artifacts(self, elements):
-        decorative = [(element, parent) for element, parent in elements
-                      if _type(element) == 'Figure' and not str(element.get('/Alt', ''))]
-        for element, parent in decorative:
-            marks = [kid for kid in _kids(element) if isinstance(kid, int)]
-            page = element.get('/Pg')
-            if page is None or not marks or \
-                    any(_is_element(kid) for kid in _kids(element)):
-                continue
-            if self.mark_as_artifact(pikepdf.Page(page), set(marks)):
-                self.remove(element, parent)
-
-    def mark_as_artifact(self, page, mcids):
-        """Turn the marked content `mcids` of a page's content into Artifact sections."""
-        instructions = pikepdf.parse_content_stream(page)
-        changed = 0
-        rewritten = []
-        for operands, operator in instructions:
-            if str(operator) == 'BDC' and len(operands) == 2 and \
-                    isinstance(operands[1], Dictionary) and \
-                    int(operands[1].get('/MCID', -1)) in mcids:
-                rewritten.append(pikepdf.ContentStreamInstruction(
-                    [Name.Artifact], pikepdf.Operator('BMC')))
-                changed += 1
-            else:
-                rewritten.append(pikepdf.ContentStreamInstruction(operands, operator))
-        if changed != len(mcids):
-            return False
-        page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
-        return True
-
-    # Folding meaningless inline elements ------------------------------------------------
-
-    def fold(self, element, inside_block):
-        """Fold Span/NonStruct kids without meaning of their own into their block parent.
-
-        An image inline in a figure sits on a line of its own, whose white space WeasyPrint
-        tags as a Span beside the Figure: that goes into the Figure, which a reader meets by
-        its alternative text.
-        """
-        inside_block = inside_block or _type(element) in TEXT_BLOCKS or _type(element) == 'Link'
-        if not inside_block:
-            figures = [kid for kid in _kids(element) if _is_element(kid) and _type(kid) == 'Figure']
-            if len(figures) == 1 and all(
-                    _type(kid) in MEANINGLESS and not any(key in kid for key in OWN_MEANING)
-                    and not any(_is_element(grandchild) for grandchild in _kids(kid))
-                    for kid in _kids(element) if _is_element(kid) and kid is not figures[0]
-                    and not _same(kid, figures[0])):
-                self.move_into_figure(element, figures[0])
-        kids = []
-        for kid in _kids(element):
-            if not _is_element(kid):
-                kids.append(kid)
-                continue
-            self.fold(kid, inside_block)
-            if _type(kid) in MEANINGLESS and not _kids(kid):
-                continue        # left empty (a footnote's place in the line, a decoration)
-            if inside_block and _type(kid) in MEANINGLESS and \
-                    not any(key in kid for key in OWN_MEANING):
-                kids.extend(self.adopt(element, kid))
-            else:
-                kids.append(kid)
-        element.K = Array(kids)
-
-    def move_into_figure(self, element, figure):
-        kids = []
-        for kid in _kids(element):
-            if _is_element(kid) and not _same(kid, figure):
-                figure.K = Array([*_kids(figure), *self.adopt(figure, kid)])
-            else:
-                kids.append(kid)
-        element.K = Array(kids)
-
-    def adopt(self, element, kid):
-        """The kids of `kid`, made kids of `element` (marked content keeps its page)."""
-        adopted = []
-        for grandchild in _kids(kid):
-            if isinstance(grandchild, int) and not _same(kid.get('/Pg'), element.get('/Pg')):
-                grandchild = Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=grandchild)
-            elif _is_element(grandchild):
-                grandchild.P = element
-            adopted.append(grandchild)
-        return adopted
-
-    # Parent tree and ID tree ------------------------------------------------------------
-
-    def rebuild_parent_tree(self, elements):
-        """Map each marked content and annotation back to the element that now holds it."""
-        marks = {}          # page objgen -> {mcid: element}
-        annotations = {}    # struct parent key -> element
-        for element, _ in elements:
-            if element is self.document:
-                continue
-            page = element.get('/Pg')
-            for kid in _kids(element):
-                if isinstance(kid, int) and page is not None:
-                    marks.setdefault(page.objgen, {})[int(kid)] = element
-                elif isinstance(kid, Dictionary) and kid.get('/Type') == '/MCR':
-                    marks.setdefault(kid.Pg.objgen, {})[int(kid.MCID)] = element
-                elif isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR':
-                    if '/StructParent' in kid.Obj:
-                        annotations[int(kid.Obj.StructParent)] = element
-        # Built as a Python list and converted once: growing a pikepdf Array item by item
-        # took most of the repair's time.
-        nums = []
-        for page in self.pdf.pages:
-            if '/StructParents' not in page.obj:
-                continue
-            on_page = marks.get(page.obj.objgen, {})
-            size = max(on_page, default=-1) + 1
-            nums += [int(page.obj.StructParents),
-                     Array([on_page.get(mcid, None) for mcid in range(size)])]
-        for key in sorted(annotations):
-            nums += [key, annotations[key]]
-        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
-
-    def rebuild_id_tree(self, elements):
-        ids = {str(element.ID): element for element, _ in elements if '/ID' in element}
-        if ids:
-            names = Array()
-            for key in sorted(ids):
-                names.extend([String(key), ids[key]])
-            self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
 
 
 # -- checking ------------------------------------------------------------------------
@@ -336,7 +83,7 @@ def read_structure(path):
 
 
 def _read(element, path, structure, pages):
-    kind = _type(element) if element.get('/Type') != '/StructTreeRoot' else ''
+    kind = element_type(element) if element.get('/Type') != '/StructTreeRoot' else ''
     if kind:
         path = [*path, kind]
         structure.counts[kind] += 1
@@ -349,9 +96,9 @@ def _read(element, path, structure, pages):
             structure.header_scopes.append(str(attributes.get('/Scope', ''))[1:]
                                            if isinstance(attributes, Dictionary) else '')
     previous = None
-    for kid in _kids(element):
-        if _is_element(kid):
-            if _type(kid) == 'Note':
+    for kid in kids_of(element):
+        if is_element(kid):
+            if element_type(kid) == 'Note':
                 structure.notes.append((str(kid.get('/ID', '')), _calls(previous, kid)))
             _read(kid, path, structure, pages)
             previous = kid
@@ -370,10 +117,10 @@ def _read(element, path, structure, pages):
 
 def _calls(link, note):
     """Whether `link` is a Link whose annotation goes to the note's ID."""
-    if link is None or _type(link) != 'Link' or '/ID' not in note:
+    if link is None or element_type(link) != 'Link' or '/ID' not in note:
         return False
     return any(isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR'
-               and str(kid.Obj.get('/Dest', '')) == str(note.ID) for kid in _kids(link))
+               and str(kid.Obj.get('/Dest', '')) == str(note.ID) for kid in kids_of(link))
 
 
 def problems(path, language, notes=None):

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from ..content.markup import NOTE_ID_PREFIX
 from ..errors import ResourceError
 from ..output import write_atomic
-from . import structure
+from .structure_repair import repair
 from .image_streams import ConvertedSources, ImageCache
 
 #: `--pdf` choices -> WeasyPrint variant. PDF/UA-1 by default: tagged and
@@ -138,4 +138,4 @@ class PdfWriter:
             raise ResourceError(str(error.__cause__ or error), source,
                                 hint='use only files in templates/assets') from None
         # WeasyPrint's tags leave footnotes, header scopes and decorative images to us.
-        return structure.repair(pdf, note_prefix=NOTE_ID_PREFIX)
+        return repair(pdf, note_prefix=NOTE_ID_PREFIX)
