@@ -85,6 +85,7 @@ class Manifest:
         self.fonts = data.get('fonts', {})
         self.publications = data.get('publications', {})   # slug -> digest last validated
         self.seconds = data.get('seconds', {})      # output -> its last layout's seconds
+        self.unchecked = []     # (folder, digest) of changed publications not yet loaded
 
     def key(self, path):
         return os.path.relpath(path, self.path.parent)
@@ -126,10 +127,24 @@ def _font_digest(language, manifest):
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
 
 
-def plan(project, request):
+def check_changed_content(project, manifest):
+    """Load each publication the plan found changed since it was last checked, which
+    raises its errors (file and line); then remember it as checked."""
+    # Only now the content loader (Markdown, images): a no-op build never needs it.
+    from ..content.load import load_publication
+    while manifest.unchecked:
+        folder, content = manifest.unchecked[0]
+        load_publication(folder, project.languages.codes)
+        manifest.publications[folder.name] = content
+        manifest.unchecked.pop(0)
+
+
+def plan(project, request, check_content=True):
     """([jobs to build], [jobs already current], manifest), or None for an unknown
     `--pub` (the full build then names it). A publication whose files changed since the
-    last build is checked by the full loader, which raises its errors."""
+    last build is checked by the full loader, which raises its errors; with
+    `check_content=False` that is left to `check_changed_content`, which a build calls
+    once its workers are starting."""
     manifest = Manifest(project.output_dir)
     tool = tool_digest()
     # The languages' declaration: their fonts, names and typography reach every output.
@@ -144,16 +159,16 @@ def plan(project, request):
         if set(request.publications) - known:
             return None
         folders = [folder for folder in folders if folder.name in request.publications]
+    manifest.unchecked = []
     todo, current, fonts = [], [], {}
     declared = set()
     for folder in folders:
         content = hash_files(source_files(folder), project.root)
         if manifest.publications.get(folder.name) != content:
             # Changed since it was last checked: the full loader checks it (and raises).
-            # Only now the content loader (Markdown, images): a no-op build never needs it.
-            from ..content.load import load_publication
-            load_publication(folder, project.languages.codes)
-            manifest.publications[folder.name] = content
+            manifest.unchecked.append((folder, content))
+            if check_content:
+                check_changed_content(project, manifest)
         meta = yaml.safe_load((folder / 'publication.yaml').read_text('utf-8'))
         slug, languages, editions = meta['slug'], meta['languages'], meta['editions']
         output_name = meta.get('output_name') or f'nswp-{slug}'

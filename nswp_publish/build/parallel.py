@@ -1,10 +1,11 @@
-"""Parallel builds: this process renders each file's HTML, a pool of processes lays out the PDFs.
+"""Parallel builds: a pool of processes, each building whole files (PDF and HTML).
 
-One document's layout is sequential, so the parallelism is across files. Each
-worker imports WeasyPrint and loads its fonts as soon as it starts, while this
-process is still loading, translating and rendering the content; the worker then
-keeps them for every PDF it is given. Even a single PDF gains: WeasyPrint's start
-overlaps with the content's.
+One document's layout is sequential, so the parallelism is across files. The
+workers are forked before this process loads any content or imports the pipeline:
+each imports it and WeasyPrint, loads the content and its fonts, then keeps them
+for every file it is given, translating, rendering, laying out, repairing and
+writing it. This process only plans, hands out the files, longest first, and
+collects the results; nothing waits on one core while the others idle.
 """
 import dataclasses
 import gc
@@ -18,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from ..errors import PublishError
 from ..pdf.image_streams import build_folder
 
-_writer = None
+_builder = None
 _writing = False
 
 
@@ -45,59 +46,77 @@ def _stop(signum, frame):
     os._exit(1)                     # starting or idle: nothing to clean up
 
 
-def _start_writer(project, image_folder):
-    global _writer
+def _start_worker(project, image_folder):
+    global _builder
     # Ctrl-C is the main process's to handle: it stops the workers with SIGTERM, which
     # unwinds the file being written (`write_atomic` removes its temporary file).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
-    # Only the PDF stage: content, templates and catalogs are the main process's.
+    # The whole pipeline, imported here, after the fork: the main process never needs it.
     from ..pdf.writer import PdfWriter
-    _writer = PdfWriter.for_project(project, image_folder)
+    from .pipeline import Builder
+    _builder = Builder(project, log_warnings=False,
+                       pdf_writer=PdfWriter.for_project(project, image_folder))
     collect_garbage_less_often()
 
 
-def _write_pdf(path, html, variant, source):
-    """Lay out and write one PDF: (the error's message or None, seconds it took). (Our
-    errors carry hints and paths that do not survive pickling, so only their text comes
-    back.)"""
+def _build_in_worker(job, request):
+    """Build one file in this worker: its `Result`. (Our errors carry hints and paths that
+    do not survive pickling, so only their text comes back.)"""
     global _writing
     _writing = True
-    start = time.perf_counter()
     try:
-        _writer.write_file(path, html, variant, source)
-    except PublishError as error:
-        return str(error), None
+        return build_file(_builder, job, request)
     except _Stopped:
         os._exit(1)                 # the pool would otherwise go on to its next file
     except Exception as error:      # not the input's fault: say which file, keep building
-        return str(PublishError(f'laying out failed unexpectedly ({type(error).__name__}: '
-                                f'{error}); the previous file is kept', path,
-                                hint='rebuild with --jobs 1 to see where, and report it')), None
+        from .pipeline import Result
+        doing = 'laying out' if job.fmt == 'pdf' else 'rendering'
+        return Result(job.path, job.language, job.edition, job.fmt, 'failed', str(PublishError(
+            f'{doing} failed unexpectedly ({type(error).__name__}: {error}); the previous '
+            f'file is kept', job.path, hint='rebuild with --jobs 1 to see where, and report it')))
     finally:
         _writing = False
-    return None, time.perf_counter() - start
 
 
-def _died(path):
-    return str(PublishError('the process laying it out stopped unexpectedly (out of memory?); '
-                            'the previous file is kept', path, hint='try again with --jobs 1'))
+def build_file(builder, job, request):
+    """Load (once per process), translate, render and write one file: its `Result`; a
+    PDF's carries the seconds it took, which order the next build."""
+    from .pipeline import Result
+    start = time.perf_counter()
+    try:
+        publication = builder.publication(job.slug)
+    except PublishError as error:
+        return Result(job.path, job.language, job.edition, job.fmt, 'failed', str(error))
+    built = builder.build_one(publication, job.language, job.edition, job.fmt, request)
+    if job.fmt == 'pdf' and built.status == 'written':
+        built = dataclasses.replace(built, seconds=time.perf_counter() - start)
+    return built
+
+
+def _died(job):
+    from .pipeline import Result
+    return Result(job.path, job.language, job.edition, job.fmt, 'failed', str(PublishError(
+        'the process building it stopped unexpectedly (out of memory?); the previous file '
+        'is kept', job.path, hint='try again with --jobs 1')))
 
 
 def heaviest_first(job):
     """Long documents first, so that the last files to finish are short ones and no worker
     waits long for another at the end: PDFs by the time each took last time (the build
-    records it); before them any PDF not built yet, a report layout first; HTML last,
-    written by the main process."""
+    records it); before them any PDF not built yet, a report layout first; then the web
+    pages, each a fraction of a second, which fill the workers' last gaps."""
     known = job.seconds is not None
     return (job.fmt != 'pdf', known, -(job.seconds if known else job.weight))
 
 
-def build_jobs(project, request, jobs, workers=None, progress=None):
+def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=None):
     """Build the given jobs; returns {job: Result}. `workers` is how many processes may
     work at once (default: one per core; 1 builds everything in this process).
-    `progress(done, total, result)` is called as each file finishes."""
-    workers = workers or os.cpu_count() or 1
+    `progress(done, total, result)` is called as each file finishes. `meanwhile()` is
+    what this process has to do once the workers are starting (checking the content the
+    plan has not read): if it raises, nothing is built."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
     pdf_count = sum(job.fmt == 'pdf' for job in jobs)
     results = {}
 
@@ -107,61 +126,38 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             progress(len(results), len(jobs), result)
 
     ordered = sorted(jobs, key=heaviest_first)
-    if workers <= 1 or not pdf_count:
+    if workers <= 1:
+        if meanwhile:
+            meanwhile()
         from .pipeline import Builder       # after the fork (below): the workers never need it
         builder = Builder(project, log_warnings=False)
         if pdf_count:
             collect_garbage_less_often()
         for job in ordered:
-            start = time.perf_counter()
-            built = builder.build_one(builder.publication(job.slug), job.language,
-                                      job.edition, job.fmt, request)
-            if job.fmt == 'pdf' and built.status == 'written':
-                built = dataclasses.replace(built, seconds=time.perf_counter() - start)
-            finish(job, built)
+            finish(job, build_file(builder, job, request))
         return results
     # Each PNG's PDF stream is made once for the whole build, by the first worker that
     # needs it, in a folder the workers share (image_streams).
     with build_folder(project.output_dir) as image_folder:
-        # fork, before this process imports the pipeline: the workers need only the PDF stage,
-        # and start on WeasyPrint at once.
+        # fork, before this process imports the pipeline or loads any content: each worker
+        # imports it, loads the content and WeasyPrint's fonts at once, then translates,
+        # renders, lays out, repairs and writes whole files, so no core waits for another
+        # stage.
         context = multiprocessing.get_context('fork')
         others = set(multiprocessing.active_children())
-        pool = ProcessPoolExecutor(min(workers, pdf_count), mp_context=context,
-                                   initializer=_start_writer, initargs=(project, image_folder))
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                   initargs=(project, image_folder))
         try:
-            pool.submit(int)            # starts every worker now: WeasyPrint loads meanwhile
-            from .pipeline import Builder, Result
-            builder = Builder(project, log_warnings=False)
-
-            def result(job, error=None, warnings=(), seconds=None):
-                return Result(job.path, job.language, job.edition, job.fmt,
-                              'failed' if error else 'written', error, warnings, seconds)
-
-            laying_out = {}
-            for job in ordered:
-                publication = builder.publication(job.slug)
-                if job.fmt != 'pdf':        # HTML is written here, as it is rendered
-                    finish(job, builder.build_one(publication, job.language, job.edition, job.fmt,
-                                                  request))
-                    continue
+            pool.submit(int)            # starts every worker now
+            if meanwhile:
+                meanwhile()
+            building = {pool.submit(_build_in_worker, job, request): job for job in ordered}
+            for future in as_completed(building):
+                job = building[future]
                 try:
-                    html, warnings = builder.render_output(publication, job.language, job.edition,
-                                                           job.fmt, request)
-                    future = pool.submit(_write_pdf, job.path, html, request.pdf_variant,
-                                         publication.folder)
-                    laying_out[future] = (job, warnings)
-                except PublishError as error:
-                    finish(job, result(job, str(error)))
+                    finish(job, future.result())
                 except BrokenProcessPool:
-                    finish(job, result(job, _died(job.path)))
-            for future in as_completed(laying_out):
-                job, warnings = laying_out[future]
-                try:
-                    error, seconds = future.result()
-                except BrokenProcessPool:
-                    error, seconds = _died(job.path), None
-                finish(job, result(job, error, warnings, seconds))
+                    finish(job, _died(job))
         except BaseException:
             # Interrupted: stop now, not after the files already queued.
             pool.shutdown(wait=False, cancel_futures=True)
@@ -170,3 +166,69 @@ def build_jobs(project, request, jobs, workers=None, progress=None):
             raise
         pool.shutdown()
         return results
+
+
+_layout_writer = None
+
+
+def _start_layout_worker(project):
+    global _layout_writer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    from ..pdf.writer import PdfWriter
+    _layout_writer = PdfWriter.for_project(project)
+    collect_garbage_less_often()
+
+
+def _lay_out(path, html, variant, source):
+    """Lay out, repair and write one PDF in the layout worker: None, or the error's text."""
+    global _writing
+    _writing = True
+    try:
+        _layout_writer.write_file(path, html, variant, source)
+    except PublishError as error:
+        return str(error)
+    except _Stopped:
+        os._exit(1)
+    except Exception as error:      # not the input's fault: say which file
+        return str(PublishError(f'laying out failed unexpectedly ({type(error).__name__}: '
+                                f'{error}); the previous file is kept', path,
+                                hint='restart the preview, and report it'))
+    finally:
+        _writing = False
+    return None
+
+
+class LayoutWorker:
+    """One process that stays warm for the PDFs it is given, one at a time: WeasyPrint
+    imported, fonts and image streams loaded once (the live preview's PDF).
+
+    It is forked when made: make it before the process starts threads. The caller
+    renders the HTML (its content and catalogs stay in the caller); the worker lays it
+    out, repairs its structure and writes the file, whole or not at all.
+    """
+
+    def __init__(self, project):
+        self.project = project
+        others = set(multiprocessing.active_children())
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('fork'),
+                                        initializer=_start_layout_worker, initargs=(project,))
+        self.pool.submit(int)       # forks now, and WeasyPrint loads meanwhile
+        self.processes = set(multiprocessing.active_children()) - others
+
+    def write(self, path, html, variant='accessible', source=None):
+        """Write the PDF `path` from its HTML: None, or the error's one-line text. A worker
+        that died (out of memory?) is replaced for the next PDF."""
+        try:
+            return self.pool.submit(_lay_out, path, html, variant, source).result()
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False)
+            self.__init__(self.project)
+            return str(PublishError('the process laying it out stopped unexpectedly (out of '
+                                    'memory?); the previous file is kept', path,
+                                    hint='save again to retry'))
+
+    def close(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in self.processes:
+            process.terminate()

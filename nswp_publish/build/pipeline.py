@@ -84,11 +84,11 @@ def iter_texts(tree):
 class Builder:
     """Builds outputs; holds what is worth keeping between documents (templates, fonts)."""
 
-    def __init__(self, project, log_warnings=True):
+    def __init__(self, project, log_warnings=True, pdf_writer=None):
         self.project = project
         self.log_warnings = log_warnings
         self._renderers = {}
-        self._pdf_writer = None
+        self._pdf_writer = pdf_writer
         self._publications = {}
         self._translations = {}
         self._warned = set()
@@ -173,6 +173,17 @@ class Builder:
         if slug not in self._publications:
             self._publications[slug] = load_publications(self.project, [slug])[0]
         return self._publications[slug]
+
+    @property
+    def publications(self):
+        """The publications loaded so far (by `build`, or one by one)."""
+        return list(self._publications.values())
+
+    def forget_translations(self, languages):
+        """Drop the translations into these languages: their catalogs changed."""
+        for key in [key for key in self._translations if key[1] in languages]:
+            del self._translations[key]
+        self._warned.clear()
 
     def build(self, request):
         """Build every output the request names, in this process; one `Result` per file."""

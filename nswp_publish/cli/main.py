@@ -271,7 +271,7 @@ def main(argv=None):
 
 
 def run_build(options):
-    from ..build.incremental import plan
+    from ..build.incremental import check_changed_content, plan
     project = Project(ROOT, Path(options.output).resolve() if options.output else None)
     selection.check_output(project)
     selection.check_publications(project, options.publications)
@@ -283,7 +283,8 @@ def run_build(options):
         formats=tuple(options.formats or FORMATS),
         pdf_variant=options.pdf_variant, strict=options.strict,
         publications=tuple(options.publications or ()))
-    planned = plan(project, request)
+    # Changed content is checked once the workers are starting (`meanwhile`), not before.
+    planned = plan(project, request, check_content=False)
     if planned is None:
         # Something cheap planning cannot read: the full build names the problem.
         from ..build.pipeline import Builder
@@ -296,13 +297,15 @@ def run_build(options):
         results = []
         if todo:
             from ..build.parallel import build_jobs
-            built = build_jobs(project, request, todo, options.jobs, _progress())
+            built = build_jobs(project, request, todo, options.jobs, _progress(),
+                               meanwhile=lambda: check_changed_content(project, manifest))
             for job, result in built.items():
                 if result.status == 'written':
                     manifest.record(job, result.seconds)
                 else:
                     manifest.forget(job)
             results = [built[job] for job in todo]
+        check_changed_content(project, manifest)
         manifest.save()
     if not results and not current:
         raise UsageError('nothing to build: no publication ships in the languages and editions '
