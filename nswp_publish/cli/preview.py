@@ -233,14 +233,16 @@ class Preview:
                 state.building, state.stale = True, False
                 self.changed.notify_all()
             error = self.build_pdf(path, state)
+            if error is None:
+                self.log(f'rebuilt {path.name}')
+            elif error != self.error:       # the web pages' error is said already
+                self.log(f'error: {error}')
             with self.changed:
                 state.building = False
                 state.error = error
                 if error is None:
                     state.generation += 1
                 self.changed.notify_all()
-            if error != self.error:         # the web pages' error is said already
-                self.log(f'error: {error}' if error else f'rebuilt {path.name}')
 
     def build_pdf(self, path, state):
         """Render the PDF's HTML here, lay it out in the warm worker: None, or the error."""
