@@ -116,6 +116,12 @@ class PdfWriter:
 
     def write(self, html, variant='accessible', identifier='', source=None):
         """The PDF bytes of an HTML document (a string), for one of `PDF_VARIANTS`."""
+        # WeasyPrint's tags leave footnotes, header scopes and decorative images to us.
+        return repair(self.lay_out(html, variant, identifier, source),
+                      note_prefix=NOTE_ID_PREFIX)
+
+    def lay_out(self, html, variant='accessible', identifier='', source=None):
+        """WeasyPrint's PDF of an HTML document, before its structure is repaired."""
         stylesheets = []
         color_profiles = {}     # filled by @color-profile rules, read when writing the PDF
         if variant == 'print':
@@ -129,7 +135,7 @@ class PdfWriter:
                                         url_fetcher=self.fetcher)
         identifier = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
         try:
-            pdf = document.write_pdf(
+            return document.write_pdf(
                 font_config=self.font_config, stylesheets=stylesheets,
                 color_profiles=color_profiles,
                 cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
@@ -137,5 +143,3 @@ class PdfWriter:
         except self.fatal_fetch_error as error:
             raise ResourceError(str(error.__cause__ or error), source,
                                 hint='use only files in templates/assets') from None
-        # WeasyPrint's tags leave footnotes, header scopes and decorative images to us.
-        return repair(pdf, note_prefix=NOTE_ID_PREFIX)
