@@ -110,13 +110,44 @@ def heaviest_first(job):
     return (job.fmt != 'pdf', known, -(job.seconds if known else job.weight))
 
 
+def _build_one_pdf(project, request, job, progress=None, meanwhile=None):
+    """A build of one PDF: a `LayoutWorker` imports WeasyPrint and loads its fonts while
+    this process loads, translates and renders the content, then lays it out."""
+    layout = LayoutWorker(project)
+    try:
+        if meanwhile:
+            meanwhile()
+        from .pipeline import Builder, Result
+        builder = Builder(project, log_warnings=False)
+        start = time.perf_counter()
+        try:
+            publication = builder.publication(job.slug)
+            html, warnings = builder.render_output(publication, job.language, job.edition,
+                                                   job.fmt, request)
+        except PublishError as error:
+            result = Result(job.path, job.language, job.edition, job.fmt, 'failed', str(error))
+        else:
+            error = layout.write(job.path, html, request.pdf_variant, publication.folder)
+            result = Result(job.path, job.language, job.edition, job.fmt,
+                            'failed' if error else 'written', error, warnings,
+                            None if error else time.perf_counter() - start)
+    finally:
+        layout.close()
+    if progress:
+        progress(1, 1, result)
+    return result
+
+
 def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=None):
     """Build the given jobs; returns {job: Result}. `workers` is how many processes may
     work at once (default: one per core; 1 builds everything in this process).
     `progress(done, total, result)` is called as each file finishes. `meanwhile()` is
     what this process has to do once the workers are starting (checking the content the
     plan has not read): if it raises, nothing is built."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    cores = workers or os.cpu_count() or 1
+    workers = min(cores, len(jobs))
+    if cores > 1 and len(jobs) == 1 and jobs[0].fmt == 'pdf':
+        return {jobs[0]: _build_one_pdf(project, request, jobs[0], progress, meanwhile)}
     pdf_count = sum(job.fmt == 'pdf' for job in jobs)
     results = {}
 
