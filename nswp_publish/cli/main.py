@@ -170,7 +170,8 @@ def make_parser(languages):
                               'on every page, instead of failing the release')
     _add_jobs(release)
 
-    serve = commands.add_parser('serve', help='preview the HTML on 127.0.0.1, rebuilt on every edit')
+    serve = commands.add_parser('serve', help='preview the web pages and PDFs on 127.0.0.1, '
+                                'rebuilt on every edit')
     _add_languages(serve, every)
     serve.add_argument('--site', action='store_true',
                        help='serve the web library (output/site/), rebuilt on every edit')
