@@ -246,10 +246,12 @@ class LayoutWorker:
                                         initializer=_start_layout_worker, initargs=(project,))
         self.pool.submit(int)       # forks now, and WeasyPrint loads meanwhile
         self.processes = set(multiprocessing.active_children()) - others
+        self.busy = False
 
     def write(self, path, html, variant='accessible', source=None):
         """Write the PDF `path` from its HTML: None, or the error's one-line text. A worker
         that died (out of memory?) is replaced for the next PDF."""
+        self.busy = True
         try:
             return self.pool.submit(_lay_out, path, html, variant, source).result()
         except BrokenProcessPool:
@@ -258,8 +260,14 @@ class LayoutWorker:
             return str(PublishError('the process laying it out stopped unexpectedly (out of '
                                     'memory?); the previous file is kept', path,
                                     hint='save again to retry'))
+        finally:
+            self.busy = False
 
     def close(self):
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in self.processes:
-            process.terminate()
+        """Stop the worker: at once if it is laying out (the file keeps its previous
+        version). Waits for the pool's own thread, which Python's exit would otherwise
+        race with (an ignored `OSError` printed at exit)."""
+        if self.busy:
+            for process in self.processes:
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
