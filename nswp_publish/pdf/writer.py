@@ -14,6 +14,7 @@ from ..errors import ResourceError
 from ..output import write_atomic
 from .structure_repair import repair
 from .image_streams import ConvertedSources, ImageCache
+from .pages import page_starts
 
 #: `--pdf` choices -> WeasyPrint variant. PDF/UA-1 by default: tagged and
 #: accessible; PDF/X-4 for the press; PDF/A-2u for archives (part 2 admits the
@@ -111,17 +112,33 @@ class PdfWriter:
 
     def write_file(self, path, html, variant='accessible', source=None):
         """Lay out HTML and write it as the PDF file `path`, whole or not at all. The file's
-        name seeds the PDF's identifier, so that a rebuild gives the same bytes."""
-        write_atomic(path, self.write(html, variant, identifier=Path(path).name, source=source))
+        name seeds the PDF's identifier, so that a rebuild gives the same bytes. Returns
+        where each page starts (`pages.PageStart`), for the EPUB edition's page breaks."""
+        pdf, starts = self.write_with_pages(html, variant, Path(path).name, source)
+        write_atomic(path, pdf)
+        return starts
+
+    def page_starts(self, html, source=None):
+        """Where each page of the (accessible) PDF of this HTML starts, without writing it."""
+        document, tree = self._layout(html, [], {}, source, PDF_VARIANTS['accessible'])
+        return page_starts(document, tree)
 
     def write(self, html, variant='accessible', identifier='', source=None):
         """The PDF bytes of an HTML document (a string), for one of `PDF_VARIANTS`."""
+        return self.write_with_pages(html, variant, identifier, source)[0]
+
+    def write_with_pages(self, html, variant='accessible', identifier='', source=None):
+        """(The PDF bytes of an HTML document, where each of its pages starts)."""
+        pdf, starts = self.lay_out_with_pages(html, variant, identifier, source)
         # WeasyPrint's tags leave footnotes, header scopes and decorative images to us.
-        return repair(self.lay_out(html, variant, identifier, source),
-                      note_prefix=NOTE_ID_PREFIX)
+        return repair(pdf, note_prefix=NOTE_ID_PREFIX), starts
 
     def lay_out(self, html, variant='accessible', identifier='', source=None):
         """WeasyPrint's PDF of an HTML document, before its structure is repaired."""
+        return self.lay_out_with_pages(html, variant, identifier, source)[0]
+
+    def lay_out_with_pages(self, html, variant='accessible', identifier='', source=None):
+        """(WeasyPrint's PDF, before its structure is repaired; where each page starts)."""
         stylesheets = []
         color_profiles = {}     # filled by @color-profile rules, read when writing the PDF
         if variant == 'print':
@@ -131,15 +148,30 @@ class PdfWriter:
             stylesheets.append(self.weasyprint.CSS(
                 string=PRESS_CSS, font_config=self.font_config, url_fetcher=self.fetcher,
                 color_profiles=color_profiles))
-        document = self.weasyprint.HTML(string=html, base_url=self.base_url,
-                                        url_fetcher=self.fetcher)
         identifier = hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest()
+        options = {'stylesheets': stylesheets, 'cache': self.image_cache,
+                   'pdf_variant': PDF_VARIANTS[variant], 'pdf_tags': True,
+                   'pdf_identifier': identifier.encode()}
+        document, tree = self._layout(html, stylesheets, color_profiles, source,
+                                      options['pdf_variant'], options)
         try:
-            return document.write_pdf(
-                font_config=self.font_config, stylesheets=stylesheets,
-                color_profiles=color_profiles,
-                cache=self.image_cache, pdf_variant=PDF_VARIANTS[variant], pdf_tags=True,
-                pdf_identifier=identifier.encode())
+            pdf = document.write_pdf(**options)
         except self.fatal_fetch_error as error:
             raise ResourceError(str(error.__cause__ or error), source,
                                 hint='use only files in templates/assets') from None
+        return pdf, page_starts(document, tree)
+
+    def _layout(self, html, stylesheets, color_profiles, source, pdf_variant, options=None):
+        """The laid-out WeasyPrint `Document` and the root of its HTML tree (what
+        `HTML.write_pdf` does before writing, kept so that the pages can be read)."""
+        document = self.weasyprint.HTML(string=html, base_url=self.base_url,
+                                        url_fetcher=self.fetcher)
+        options = options or {'stylesheets': stylesheets, 'cache': self.image_cache,
+                              'pdf_variant': pdf_variant, 'pdf_tags': True}
+        try:
+            laid_out = document.render(font_config=self.font_config,
+                                       color_profiles=color_profiles, **options)
+        except self.fatal_fetch_error as error:
+            raise ResourceError(str(error.__cause__ or error), source,
+                                hint='use only files in templates/assets') from None
+        return laid_out, document.etree_element
