@@ -2,14 +2,18 @@
 
 Functions here return data (what was written, what failed); `cli.main` prints it.
 """
+import dataclasses
 import datetime
 import functools
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.load import load_publications
 from ..content.model import iter_blocks
+from ..epub.package import Metadata, NavWording, book_identifier
+from ..epub.writer import Book, epub_bytes, modified_of
 from ..errors import CatalogError, ContentError, PublishError, UsageError, display_path
 from ..i18n.catalog import (INTERFACE_DOMAIN, InterfaceTranslations, MessageCatalog, po_path,
                             read_catalog)
@@ -26,7 +30,10 @@ __all__ = ['BuildRequest', 'Builder', 'Project', 'Result', 'check_glyphs', 'outp
 
 LOGGER = logging.getLogger('nswp_publish')
 #: Which rendering of the content each format uses.
-MEDIUM = {'pdf': 'print', 'html': 'web'}
+MEDIUM = {'pdf': 'print', 'html': 'web', 'epub': 'epub'}
+#: The template whose `set`s word what an EPUB needs beyond the book (templates/epub/).
+EPUB_WORDING = 'epub/wording.html'
+
 
 
 @dataclass
@@ -92,6 +99,7 @@ class Builder:
         self._publications = {}
         self._translations = {}
         self._warned = set()
+        self._page_starts = {}      # print HTML digest -> its layout's `PageStart`s
 
     def renderer(self, publication):
         """The Jinja environment of one publication: its own templates first, then the shared."""
@@ -200,6 +208,12 @@ class Builder:
         """Build one output file; a user's error becomes a failed `Result`."""
         path = self.project.output_path(publication, language, edition, fmt)
         try:
+            if fmt == 'epub':
+                book, warnings = self.epub_book(publication, language, edition, request)
+                book = dataclasses.replace(book, page_starts=tuple(
+                    self.page_starts(book.print_html, publication.folder)))
+                write_atomic(path, epub_bytes(book))
+                return Result(path, language, edition, fmt, 'written', warnings=warnings)
             html, warnings = self.render_output(publication, language, edition, fmt, request)
             if fmt == 'html':
                 # The web copies of its images first: the page never links to a missing file.
@@ -210,14 +224,14 @@ class Builder:
         except PublishError as error:
             return Result(path, language, edition, fmt, 'failed', str(error))
 
-    def render_output(self, publication, language, edition, fmt, request):
+    def render_output(self, publication, language, edition, fmt, request, check=True):
         """(HTML, fallback warnings) of one output file; a PDF's glyphs are checked here,
         before any layout, so that a missing character is named, not hunted for."""
         medium = MEDIUM[fmt]
         documents, interface, warnings = self.translated(publication, language, medium, request)
         html = self.render_html(publication, language, edition, medium, documents[medium],
                                 interface, request.draft)
-        if fmt == 'pdf':
+        if fmt in ('pdf', 'epub') and check:
             check_glyphs(documents[medium], html, self.project.languages[language], edition)
         # Interface text (templates) shown in English is known once rendered.
         interface_warnings = tuple(interface.missed.values())
@@ -228,9 +242,50 @@ class Builder:
     def write_output(self, path, fmt, html, request, source=None):
         """Write one output file from its HTML: laid out as a PDF, or as it is."""
         if fmt == 'pdf':
-            self.pdf_writer.write_file(path, html, request.pdf_variant, source)
+            starts = self.pdf_writer.write_file(path, html, request.pdf_variant, source)
+            if request.pdf_variant == 'accessible':     # the layout an EPUB's pages follow
+                self._page_starts[print_digest(html)] = starts
         else:
             write_atomic(path, html)
+
+    def page_starts(self, print_html, source=None):
+        """Where each page of the PDF of this print HTML starts: from the PDF written in
+        this build, or laid out (not written) now."""
+        key = print_digest(print_html)
+        if key not in self._page_starts:
+            self._page_starts[key] = self.pdf_writer.page_starts(print_html, source)
+        return self._page_starts[key]
+
+    def epub_book(self, publication, language, edition, request):
+        """(The `epub.writer.Book` of one edition in one language, without its page starts
+        (`page_starts` gives them, from the print HTML it holds); fallback warnings)."""
+        html, warnings = self.render_output(publication, language, edition, 'epub', request)
+        print_html, _ = self.render_output(publication, language, edition, 'pdf', request,
+                                           check=False)
+        documents, interface, _ = self.translated(publication, language, 'epub', request)
+        wording = self.renderer(publication).wording(EPUB_WORDING, interface)
+        meta = documents['epub']['meta']
+        declared = self.project.languages[language]
+        date = publication.meta['date'].as_date()
+        metadata = Metadata(
+            identifier=book_identifier(publication.slug, language, edition),
+            title=_plain(meta['title']), subtitle=_plain(meta.get('subtitle')),
+            edition=_plain(meta['editions'][edition]['label']), language=declared,
+            author=_plain(meta.get('author')), publisher=wording['publisher'],
+            date=f'{date.year:04d}-{date.month:02d}', modified=modified_of(date),
+            description=_plain(meta.get('subtitle')),
+            subjects=tuple(_plain(keyword) for keyword in meta.get('keywords') or ()),
+            print_source=self.project.output_path(publication, language, edition, 'pdf').name,
+            accessibility_summary=wording['accessibility_summary'],
+            certified_by=wording['publisher'])
+        contents = interface.gettext('Contents')
+        nav = NavWording(contents, wording['pages'], wording['landmarks'], wording['start'])
+        images = {copy.name: copy.data for copy in
+                  media.web_files([publication.meta, publication.chapters], language)}
+        interface_warnings = tuple(warning for warning in interface.missed.values()
+                                   if warning not in warnings)
+        return Book(html, print_html, (), metadata, nav, images), (*warnings,
+                                                                   *interface_warnings)
 
     def translated(self, publication, language, medium, request):
         """One language for one medium, translated once per build and reused by every file."""
@@ -239,6 +294,16 @@ class Builder:
             self._translations[key] = self.translate(publication, language, (medium,),
                                                      request.strict)
         return self._translations[key]
+
+
+def print_digest(html):
+    """The key of a print HTML's layout (its page starts), within one build."""
+    return hashlib.sha256(html.encode('utf-8')).hexdigest()
+
+
+def _plain(text):
+    """The plain text of a translated metadata field, or None."""
+    return None if text is None else getattr(text, 'plain', None) or str(text)
 
 
 def strict_error(warnings, language):

@@ -17,11 +17,13 @@ from ..output import write_atomic
 CACHE_DIR = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'nswp-publish'
 
 @functools.lru_cache(maxsize=None)
-def font_file(family, package='fonts-noto-core'):
+def font_file(family, package='fonts-noto-core', style=''):
     """(path, index in collection) of a family's regular face, as fontconfig resolves it;
-    `package` is the Debian package a missing family comes in."""
+    `package` is the Debian package a missing family comes in. `style`: another face of
+    it, in fontconfig's words ('bold', 'italic', 'bold:italic'; the EPUB embeds them)."""
+    pattern = f'{family}:{style}' if style else family
     try:
-        result = subprocess.run(['fc-match', '--format', '%{file}\n%{index}\n%{family}', family],
+        result = subprocess.run(['fc-match', '--format', '%{file}\n%{index}\n%{family}', pattern],
                                 capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         raise FontError(f'cannot ask fontconfig for font "{family}"',

@@ -198,6 +198,19 @@ class Renderer:
     def render(self, template_name, interface, **context):
         """Render a template with one language's interface translations installed (and its
         typography: `context['language']`, a `Language`, when given)."""
+        return self._run(template_name, interface, context,
+                         lambda template: template.render(**context))
+
+    def wording(self, template_name, interface, **context):
+        """{name: plain text} of the top-level `{% set %}` of a template, in one language:
+        words a program needs (the EPUB's navigation headings, its accessibility summary)
+        kept where translators' messages are, in the templates."""
+        module = self._run(template_name, interface, context,
+                           lambda template: template.make_module(context))
+        return {name: Markup(value).striptags() for name, value in vars(module).items()
+                if not name.startswith('_') and isinstance(value, str)}
+
+    def _run(self, template_name, interface, context, run):
         typesetters = isolate = None
         if context.get('language') is not None:
             isolate = isolate_ltr if context['language'].rtl else None
@@ -214,7 +227,7 @@ class Renderer:
             npgettext=install(interface.npgettext, lambda args: args[:2]), newstyle=True)
         try:
             template = self.env.get_template(template_name)
-            return template.render(**context)
+            return run(template)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(f'template syntax error: {error.message}',
                                 error.filename or error.name, error.lineno,
