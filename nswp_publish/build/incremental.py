@@ -2,7 +2,7 @@
 
 Each output's inputs are hashed: its publication's folder, its language's
 catalogs (the publication's and the shared one), the templates and styles, the
-fonts a PDF embeds, the tool itself (its code and pinned dependencies) and the
+fonts a PDF or an EPUB embeds, the tool itself (its code and pinned dependencies) and the
 build options. `output/.build-manifest.json` remembers the hash each file was
 built from, and how long each PDF took to lay out, so that the next build starts
 the longest first. Planning imports nothing heavy (no WeasyPrint, Jinja or Babel),
@@ -20,6 +20,8 @@ from ..output import write_atomic
 from ..pdf.fonts import font_file
 
 MANIFEST_NAME = '.build-manifest.json'
+#: The formats that embed the language's fonts (an EPUB embeds subsets of the same faces).
+EMBEDDING_FORMATS = ('pdf', 'epub')
 #: The tool's own code, every subpackage of it: a change to any module rebuilds everything.
 PACKAGE = Path(__file__).resolve().parent.parent
 #: The folder of `templates/` that only `python3 build.py site` renders.
@@ -181,10 +183,11 @@ def plan(project, request, check_content=True):
             for edition in (name for name in editions
                             if request.editions is None or name in request.editions):
                 for fmt in request.formats:
-                    if fmt == 'pdf' and language not in fonts:
+                    embeds = fmt in EMBEDDING_FORMATS
+                    if embeds and language not in fonts:
                         fonts[language] = _font_digest(project.languages[language], manifest)
                     inputs = [tool, declaration, templates, content, catalogs, fonts.get(language, '')
-                              if fmt == 'pdf' else '', language, edition, fmt,
+                              if embeds else '', language, edition, fmt,
                               request.pdf_variant if fmt == 'pdf' else '', request.strict,
                               request.draft]
                     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()

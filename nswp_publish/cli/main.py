@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .. import project as this_checkout
-from ..choices import FORMATS, PDF_KINDS
+from ..choices import EXTRA_FORMATS, FORMATS, PDF_KINDS
 from ..errors import PublishError, UsageError, display_path
 from ..project import BuildRequest, Project
 from ..wording import counted, did_you_mean
@@ -75,11 +75,12 @@ def make_parser(languages):
     parser.add_argument('--debug', action='store_true', help='show tracebacks of errors')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 
-    build = commands.add_parser('build', help='build PDF and HTML (the default command)')
+    build = commands.add_parser('build', help='build PDF and HTML, and EPUB when asked (the default command)')
     _add_languages(build, every)
     _add_editions(build)
-    _several(build, '--format', 'formats', 'only these formats: pdf, html (default: both)',
-             'FORMAT', selection.choice(FORMATS))
+    _several(build, '--format', 'formats',
+             'only these formats: pdf, html, epub (default: pdf and html; epub when asked)',
+             'FORMAT', selection.choice(FORMATS + EXTRA_FORMATS))
     _add_publications(build)
     build.add_argument('--pdf', type=selection.choice(PDF_KINDS), default='accessible',
                        dest='pdf_variant', metavar='KIND',
