@@ -28,6 +28,8 @@ SYSTEM_PACKAGES = {
     'libharfbuzz-subset0': ('library', 'harfbuzz-subset'),
     # Validates built PDFs in `build.py release`.
     'qpdf': ('command', 'qpdf'),
+    # Java, which runs EPUBCheck on the EPUBs in `build.py release` and the tests.
+    'default-jre-headless': ('command', 'java'),
     # GNU msgfmt, msgcat, msgmerge: `check` runs `msgfmt --check` (as Poedit does on save),
     # `release` requires it, and the tests round-trip every catalog through them.
     'gettext': ('command', 'msgfmt'),

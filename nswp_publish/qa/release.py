@@ -3,8 +3,9 @@
 In order: the catalogs are current with the sources, translations pass `check`, every
 character has a glyph, every edition and format builds, the PDFs are valid (qpdf),
 tagged, with language, title and alternative text on every figure, their structure
-is what a screen reader needs (`pdf.structure`: the `a11y` column), and the built
-editions match the English. One table (language x check), an HTML report, and exit 1
+is what a screen reader needs (`pdf.structure`: the `a11y` column), the EPUBs pass
+EPUBCheck and DAISY Ace (`qa.epubs`: the `epub` column), and the built editions match
+the English. One table (language x check), an HTML report, and exit 1
 when any language fails. A language whose catalogs are less complete than
 `--draft-below` is built as a draft, marked on every page, instead of failing.
 """
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 from ..build.incremental import plan
 from ..build.parallel import build_jobs
 from ..build.pipeline import Builder, check_glyphs
-from ..choices import FORMATS
+from ..choices import EXTRA_FORMATS, FORMATS
 from ..errors import PublishError
 from ..i18n.catalog import (INTERFACE_DOMAIN, catalog_bytes, is_current, po_path, pot_path,
                             read_catalog)
@@ -30,10 +31,13 @@ from ..pdf.structure import check_file as check_pdf_structure
 from ..project import BuildRequest
 from ..wording import TOOL_LANGUAGE, counted
 from .compare import compare_outputs
+from .epubs import ToolMissing, check_epubs
 from .leaks import find_leaks
 
 CHECKS = ('complete', 'extracted', 'check', 'leaks', 'glyphs', 'build', 'pdf', 'a11y',
-          'compare')
+          'epub', 'compare')
+#: What a release builds: every format.
+RELEASE_FORMATS = FORMATS + EXTRA_FORMATS
 PASS, FAIL, DRAFT, SKIPPED = 'pass', 'FAIL', 'draft', '-'
 
 
@@ -125,8 +129,10 @@ def _figures(node):
                 yield from _figures(kid)
 
 
-def run_release(project, slugs=None, draft_below=None, workers=None, progress=None):
-    """Run every step for every language; returns {slug: [LanguageReport]}."""
+def run_release(project, slugs=None, draft_below=None, workers=None, progress=None,
+                formats=RELEASE_FORMATS):
+    """Run every step for every language; returns {slug: [LanguageReport]}. `formats`: what
+    is built and checked (the tests leave the EPUBs out where they test something else)."""
     reports = {}
     source = project.languages.source.code
     builder = Builder(project, log_warnings=False)
@@ -180,7 +186,7 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
             chosen = [lang for lang in languages if by_language[lang].draft == draft]
             if not chosen:
                 continue
-            request = BuildRequest(languages=tuple(chosen), editions=None, formats=FORMATS,
+            request = BuildRequest(languages=tuple(chosen), editions=None, formats=formats,
                                    publications=(publication.slug,), draft=draft)
             todo, current, manifest = plan(project, request)
             built = build_jobs(project, request, todo, workers, progress) if todo else {}
@@ -192,21 +198,44 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
                     by_language[job.language].problems.append(('build', result.error))
                     by_language[job.language].results['build'] = FAIL
             manifest.save()
+            epubs = []
             for job in [*todo, *current]:
                 report = by_language[job.language]
                 report.results.setdefault('build', PASS)
-                if job.fmt == 'pdf' and job.path.exists() and report.results['build'] == PASS:
-                    report.record('pdf', validate_pdf(job.path, job.language))
-                    report.record('a11y', check_pdf_structure(job.path, job.language))
+                if job.path.exists() and report.results['build'] == PASS:
+                    if job.fmt == 'pdf':
+                        report.record('pdf', validate_pdf(job.path, job.language))
+                        report.record('a11y', check_pdf_structure(job.path, job.language))
+                    elif job.fmt == 'epub':
+                        epubs.append(job)
+            _check_epubs(project, epubs, by_language, workers)
         differences, _ = compare_outputs(project, publication,
                                          [lang for lang in languages if lang != source],
                                          list(publication.editions))
         for language, report in by_language.items():
             report.results.setdefault('pdf', SKIPPED)
             report.results.setdefault('a11y', SKIPPED)
+            report.results.setdefault('epub', SKIPPED)
             report.record('compare', [d for d in differences if d.language == language])
         reports[publication.slug] = list(by_language.values())
     return reports
+
+
+def _check_epubs(project, jobs, by_language, workers):
+    """The `epub` column: EPUBCheck and Ace on every EPUB built; a checker that is not
+    installed fails it, saying how to install it."""
+    if not jobs:
+        return
+    try:
+        findings = check_epubs([job.path for job in jobs], project.root, workers)
+    except ToolMissing as missing:
+        for job in jobs:
+            by_language[job.language].record('epub', [str(missing)])
+        return
+    for job in jobs:
+        shown = os.path.relpath(job.path)
+        by_language[job.language].record('epub', [f'{shown}: {finding}'
+                                                  for finding in findings[job.path]])
 
 
 def write_report(project, reports):
