@@ -5,6 +5,7 @@ layout the EPUB's page list follows) and the English briefing paper (images, a c
 notes), in a pool of two workers, as `build` does.
 """
 import dataclasses
+import io
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -202,13 +203,18 @@ def test_images_have_alt_text_and_charts_their_svg_and_data(books):
             assert img.get('alt') is not None
             assert f'EPUB/{img.get("src")}' in files and img.get('src') in manifest
             images += bool(img.get('alt'))
+        parents = {child: parent for parent in root.iter() for child in parent}
         for figure in root.iter(f'{{{xhtml.XHTML}}}figure'):
             svg = figure.find('svg:svg', X)
             if svg is None:
                 continue
             charts += 1
             assert svg.get('role') == 'img' and svg.find('svg:title', X).text.strip()
-            assert figure.find('.//x:table', X) is not None
+            # The data table right after the figure, whose caption stays its last child.
+            siblings = list(parents[figure])
+            data = siblings[siblings.index(figure) + 1]
+            assert data.get('class') == 'chart-data' and data.find('x:table', X) is not None
+            assert list(figure)[-1].tag == f'{{{xhtml.XHTML}}}figcaption'
             assert 'svg' in manifest[name.removeprefix('EPUB/')].get('properties', '')
     assert images >= 1 and charts >= 1
 
@@ -226,7 +232,6 @@ def test_chinese_fonts_are_embedded_as_subsets(books):
     text = ''.join(''.join(root.itertext()) for root in content_documents(files).values())
     wanted = {ord(char) for char in text if not char.isspace()}
     assert len([code for code in wanted if code > 0x3000]) > 500
-    import io
     for name, data in faces.items():
         font = TTFont(io.BytesIO(data))
         assert font.flavor == 'woff'

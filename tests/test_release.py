@@ -2,7 +2,8 @@
 import pytest
 
 from nswp_publish.content.load import load_publications
-from nswp_publish.qa import release
+from nswp_publish.choices import FORMATS
+from nswp_publish.qa import epubs, release
 from nswp_publish.i18n.catalog import po_path, read_catalog
 from nswp_publish.qa.compare import Difference
 from nswp_publish.i18n.catalog import catalog_bytes
@@ -30,12 +31,15 @@ def translate_all(project, language='fr', change=None):
 
 
 def results(project, **options):
+    """The release of the small publication; EPUBs left out unless asked for (their own
+    tests are the EPUB's: tests/test_epub.py, and one below)."""
+    options.setdefault('formats', FORMATS)
     reports = release.run_release(project, **options)
     return {report.language: report for report in reports['brief']}
 
 
 def test_release_passes_on_the_shipped_report(tmp_path):
-    reports = release.run_release(Project(ROOT, tmp_path), [SLUG])
+    reports = release.run_release(Project(ROOT, tmp_path), [SLUG], formats=FORMATS)
     assert [report.language for report in reports[SLUG]] == ['en', 'fr', 'es', 'ru', 'zh']
     failed = {report.language: report.problems for report in reports[SLUG] if report.failed}
     assert failed == {}
@@ -43,9 +47,23 @@ def test_release_passes_on_the_shipped_report(tmp_path):
     assert path.name == 'release-report.html' and 'class="FAIL"' not in path.read_text()
 
 
-def test_a_complete_small_publication_passes(project):
+def test_a_complete_small_publication_passes_with_its_epubs_checked(project):
     translate_all(project)
-    assert not results(project)['fr'].failed
+    report = results(project, formats=release.RELEASE_FORMATS)['fr']
+    assert not report.failed, report.problems
+    assert report.results['epub'] == release.PASS
+    assert (project.output_dir / 'fr' / 'nswp-brief-summary-fr.epub').is_file()
+
+
+def test_an_epub_the_checkers_cannot_check_fails_the_release(project, monkeypatch):
+    translate_all(project)
+
+    def missing(root):
+        raise epubs.ToolMissing('DAISY Ace is not installed (run: npm ci)')
+    monkeypatch.setattr(epubs, 'ace_command', missing)
+    report = results(project, formats=release.RELEASE_FORMATS)['fr']
+    assert report.results['epub'] == release.FAIL
+    assert ('epub', 'DAISY Ace is not installed (run: npm ci)') in report.problems
 
 
 @pytest.mark.parametrize('kind', ['complete', 'extracted', 'check', 'glyphs', 'build', 'pdf',

@@ -15,6 +15,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..project import ROOT
+
 #: Where `npm ci` puts Ace's command, under the project's root.
 ACE_COMMAND = Path('node_modules') / '.bin' / 'ace-cli'
 #: Another folder holding Ace's node_modules, for a machine where the project's has none.
@@ -40,8 +42,9 @@ def epubcheck_jar():
 
 
 def ace_command(root):
-    """Ace's command: the project's node_modules, or the folder NSWP_ACE_PREFIX names."""
-    folders = [Path(root)]
+    """Ace's command: in the project's node_modules, the tool's own checkout's, or those of
+    the folder NSWP_ACE_PREFIX names."""
+    folders = list(dict.fromkeys([Path(root), ROOT]))
     if os.environ.get(ACE_PREFIX_VARIABLE):
         folders.append(Path(os.environ[ACE_PREFIX_VARIABLE]))
     for folder in folders:
