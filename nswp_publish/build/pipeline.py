@@ -284,6 +284,8 @@ class Builder:
                   media.web_files([publication.meta, publication.chapters], language)}
         interface_warnings = tuple(warning for warning in interface.missed.values()
                                    if warning not in warnings)
+        if request.strict and interface_warnings:
+            raise strict_error(interface_warnings, language)
         return Book(html, print_html, (), metadata, nav, images), (*warnings,
                                                                    *interface_warnings)
 
