@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from nswp_publish.build.incremental import plan
 from nswp_publish.build.parallel import build_jobs
 from nswp_publish.build.pipeline import Builder
-from nswp_publish.epub import documents, fonts as epub_fonts, package, xhtml
+from nswp_publish.epub import documents, fonts as epub_fonts, package, pagebreaks, xhtml
+from nswp_publish.pdf.pages import PageStart
 from nswp_publish.errors import FontError
 from nswp_publish.project import BuildRequest, Project
 from nswp_publish.qa.epubs import check_epubs
@@ -127,6 +128,21 @@ def _text_after(document, marker):
         if sum(map(len, parts)) > 200:
             break
     return ''.join(parts)
+
+
+def test_a_page_that_starts_after_a_link_inside_a_paragraph():
+    """The break goes before the word the page starts in, after the note reference."""
+    root = xhtml.parse('<body><section class="chapter" id="c"><h1>T</h1><p><span '
+                       'id="m-aa-1">Alpha <a href="#n">1</a> beta gam-</span></p></section>'
+                       '</body>')
+    parts = documents.split_book(root)
+    language = Project(ROOT).languages.source
+    placed = pagebreaks.mark_pages(parts, [PageStart(1, None), PageStart(2, 'm-aa-1', 'gam-')],
+                                   {}, language)
+    assert placed == [('1', 'c.xhtml', 'page-1'), ('2', 'c.xhtml', 'page-2')]
+    span = parts[0].body.find('.//*[@id="m-aa-1"]')
+    assert [child.get('id') for child in span] == [None, 'page-2']
+    assert span[0].tail == ' beta ' and span[1].tail == 'gam-'
 
 
 def test_language_direction_and_metadata(books):

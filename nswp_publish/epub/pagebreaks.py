@@ -139,7 +139,7 @@ def _insert_in_text(element, line, label, language):
         # Before the word the page starts in ("Evalu-|ation": before "Evaluation").
         while position > 0 and not text[position - 1].isspace():
             position -= 1
-    marker = page_break(owner, label)
+    marker = page_break(owner if attribute == 'text' else owner[0], label)
     if attribute == 'text':
         marker.tail = text[position:]
         owner.text = text[:position]
