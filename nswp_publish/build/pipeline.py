@@ -263,7 +263,8 @@ class Builder:
         print_html, _ = self.render_output(publication, language, edition, 'pdf', request,
                                            check=False)
         documents, interface, _ = self.translated(publication, language, 'epub', request)
-        wording = self.renderer(publication).wording(EPUB_WORDING, interface)
+        wording = self.renderer(publication).wording(EPUB_WORDING, interface,
+                                                     language=self.project.languages[language])
         meta = documents['epub']['meta']
         declared = self.project.languages[language]
         date = publication.meta['date'].as_date()
