@@ -33,3 +33,14 @@ def write_atomic(path, data):
             raise OutputError(f'cannot write file: {error.strerror}', path,
                               hint='check free disk space and permissions') from None
         raise
+
+
+def write_if_changed(path, text):
+    """`write_atomic` a text file unless it already holds `text`: a build with nothing to do
+    leaves its manifests' modification times alone."""
+    try:
+        if Path(path).read_text('utf-8') == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)

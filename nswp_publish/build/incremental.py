@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from ..output import write_atomic
+from ..output import write_if_changed
 from ..pdf.fonts import font_file
 
 MANIFEST_NAME = '.build-manifest.json'
@@ -108,12 +108,7 @@ class Manifest:
         data = {'outputs': dict(sorted(self.outputs.items())), 'fonts': self.fonts,
                 'publications': self.publications, 'seconds': dict(sorted(self.seconds.items()))}
         text = json.dumps(data, indent=1, ensure_ascii=False) + '\n'
-        try:
-            if self.path.read_text('utf-8') == text:
-                return
-        except OSError:
-            pass
-        write_atomic(self.path, text)
+        write_if_changed(self.path, text)
 
 
 def _font_digest(language, manifest):

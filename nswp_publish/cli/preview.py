@@ -31,12 +31,14 @@ from ..site.builder import build_site
 from ..site.publish import SITE
 from ..wording import TOOL_LANGUAGE, counted
 
-#: Injected into every served page (never into the files on disk).
-RELOAD_SCRIPT = '''
+#: Where a served page shows the last save's error (fixed at the bottom, over the page).
+ERROR_BOX = '''
 <div id="nswp-preview-error" role="alert" style="display:none;position:fixed;inset:auto 0 0 0;
   max-height:40vh;overflow:auto;margin:0;padding:1rem;background:#3d1f4b;color:#fff;
   font:14px/1.4 monospace;white-space:pre-wrap;z-index:9999"></div>
-<script>
+'''
+#: Injected into every served page (never into the files on disk).
+RELOAD_SCRIPT = ERROR_BOX + '''<script>
 (function () {
   var box = document.getElementById('nswp-preview-error');
   function show(message) { box.textContent = message || ''; box.style.display = message ? 'block' : 'none'; }
@@ -63,11 +65,7 @@ PDF_PAGE = '''<!DOCTYPE html>
 <p id="nswp-pdf-status" role="status">%(status)s</p>
 %(script)s</body></html>
 '''
-PDF_SCRIPT = '''
-<div id="nswp-preview-error" role="alert" style="display:none;position:fixed;inset:auto 0 0 0;
-  max-height:40vh;overflow:auto;margin:0;padding:1rem;background:#3d1f4b;color:#fff;
-  font:14px/1.4 monospace;white-space:pre-wrap;z-index:9999"></div>
-<script>
+PDF_SCRIPT = ERROR_BOX + '''<script>
 (function () {
   var box = document.getElementById('nswp-preview-error');
   var frame = document.getElementById('nswp-pdf');

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError
-from ..output import write_atomic
+from ..output import write_if_changed
 
 SITE = 'site'
 MANIFEST_NAME = '.site-manifest.json'
@@ -46,12 +46,7 @@ class SiteManifest:
 
     def save(self, parts):
         text = json.dumps({'parts': dict(sorted(parts.items()))}, indent=1) + '\n'
-        try:
-            if self.path.read_text('utf-8') == text:
-                return
-        except OSError:
-            pass
-        write_atomic(self.path, text)
+        write_if_changed(self.path, text)
 
 
 class Staging:
