@@ -175,6 +175,20 @@ def project(tmp_path):
     return project
 
 
+@pytest.fixture
+def empty_project(tmp_path, monkeypatch):
+    """An empty project, the command line's: the templates and catalogs of this one, no
+    publication (what `import` starts from)."""
+    from nswp_publish.cli import main as cli
+    root = tmp_path / 'project'
+    for folder in ('templates', 'locales'):
+        shutil.copytree(ROOT / folder, root / folder)
+    (root / 'content').mkdir()
+    monkeypatch.setattr(cli, 'ROOT', root)
+    monkeypatch.chdir(root)
+    return root
+
+
 def copy_languages(root):
     """The project's languages' declaration, into a test project at `root`."""
     (root / 'locales').mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ leaves nothing behind.
 import importlib.util
 import json
 import re
-import shutil
 import zipfile
 
 import pytest
@@ -60,15 +59,8 @@ def plain(text):
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """An empty project: the templates and catalogs of this one, no publication."""
-    root = tmp_path / 'project'
-    for folder in ('templates', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
-    (root / 'content').mkdir()
-    monkeypatch.setattr(cli, 'ROOT', root)
-    monkeypatch.chdir(root)
-    return root
+def project(empty_project):
+    return empty_project
 
 
 # -- reading: pandoc's documents --------------------------------------------------------

@@ -5,7 +5,6 @@ edits in Word: a paragraph reworded, two paragraphs swapped, a new section inser
 them; the edit is made in the document's own XML, so everything else stays as Word wrote it.
 """
 import re
-import shutil
 import zipfile
 
 import pytest
@@ -69,14 +68,9 @@ def edit_docx(target, reword=None, swap=False, insert=False):
 
 
 @pytest.fixture
-def imported(tmp_path, monkeypatch, capsys):
+def imported(empty_project, capsys):
     """lo-rich imported into an empty project, its French catalog all translated."""
-    root = tmp_path / 'project'
-    for folder in ('templates', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
-    (root / 'content').mkdir()
-    monkeypatch.setattr(cli, 'ROOT', root)
-    monkeypatch.chdir(root)
+    root = empty_project
     assert cli.main(['import', str(LO / 'lo-rich.docx'), '--pub', 'rich',
                      '--style', 'Case study=case-study']) == 0
     project = Project(root)

@@ -103,6 +103,15 @@ class Manifest:
     def forget(self, job):
         self.outputs.pop(self.key(job.path), None)
 
+    def record_results(self, built):
+        """Record each job of `built` ({job: result}) written; forget each that failed, so
+        that the next build tries it again."""
+        for job, result in built.items():
+            if result.status == 'written':
+                self.record(job, result.seconds)
+            else:
+                self.forget(job)
+
     def save(self):
         """Write the manifest if it changed (a build with nothing to do writes nothing)."""
         data = {'outputs': dict(sorted(self.outputs.items())), 'fonts': self.fonts,

@@ -301,11 +301,7 @@ def run_build(options):
             from ..build.parallel import build_jobs
             built = build_jobs(project, request, todo, options.jobs, _progress(),
                                meanwhile=lambda: check_changed_content(project, manifest))
-            for job, result in built.items():
-                if result.status == 'written':
-                    manifest.record(job, result.seconds)
-                else:
-                    manifest.forget(job)
+            manifest.record_results(built)
             results = [built[job] for job in todo]
         check_changed_content(project, manifest)
         manifest.save()

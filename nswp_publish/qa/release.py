@@ -190,11 +190,9 @@ def run_release(project, slugs=None, draft_below=None, workers=None, progress=No
                                    publications=(publication.slug,), draft=draft)
             todo, current, manifest = plan(project, request)
             built = build_jobs(project, request, todo, workers, progress) if todo else {}
+            manifest.record_results(built)
             for job, result in built.items():
-                if result.status == 'written':
-                    manifest.record(job, result.seconds)
-                else:
-                    manifest.forget(job)
+                if result.status != 'written':
                     by_language[job.language].problems.append(('build', result.error))
                     by_language[job.language].results['build'] = FAIL
             manifest.save()

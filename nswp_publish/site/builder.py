@@ -111,11 +111,7 @@ def update_downloads(project, workers=None, progress=None, pdf_variant='accessib
     results = []
     if todo:
         built = build_jobs(project, request, todo, workers, progress)
-        for job, result in built.items():
-            if result.status == 'written':
-                build_manifest.record(job, result.seconds)
-            else:
-                build_manifest.forget(job)
+        build_manifest.record_results(built)
         results = [built[job] for job in todo]
     build_manifest.save()
     return results
