@@ -310,3 +310,15 @@ def test_add_language_names_the_font_package_when_no_font_covers_the_script(smal
     assert 'no installed font covers Ethiopic' in error and 'apt-get install fonts-noto-core' in error
     assert '\n' not in error
     assert 'code = "am"' not in (small_project / 'locales' / 'languages.toml').read_text()
+
+
+def test_templates_write_their_numbers_in_the_languages_digits():
+    """Annex, section, finding and recommendation numbers go through `value()`, as the
+    content's numbers do: an Arabic edition numbers them ١, ٢, ٣ like its pages."""
+    printed = re.compile(r'\{\{\s*[\w.]*number\s*\}\}|number=(?!value\()[\w.|+ ]+[,)]')
+    found = [f'{path.relative_to(ROOT)}: {match.group()}'
+             for path in sorted([*ROOT.glob('templates/**/*.html'),
+                                 *ROOT.glob('content/*/templates/**/*.html')])
+             for match in printed.finditer(path.read_text('utf-8'))
+             if 'note.number' not in match.group()]     # translated with its digits already
+    assert found == []
