@@ -181,12 +181,17 @@ def empty_project(tmp_path, monkeypatch):
     publication (what `import` starts from)."""
     from nswp_publish.cli import main as cli
     root = tmp_path / 'project'
-    for folder in ('templates', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root, ('templates', 'locales'))
     (root / 'content').mkdir()
     monkeypatch.setattr(cli, 'ROOT', root)
     monkeypatch.chdir(root)
     return root
+
+
+def copy_project(root, folders=('templates', 'content', 'locales')):
+    """This project's `folders` copied into a test project at `root`."""
+    for folder in folders:
+        shutil.copytree(ROOT / folder, root / folder)
 
 
 def copy_languages(root):

@@ -30,7 +30,7 @@ from nswp_publish.build.pipeline import Builder
 from nswp_publish.project import BuildRequest, Project
 from nswp_publish.cli.preview import Preview
 
-from conftest import CHROMIUM, PROJECT_LANGUAGES, ROOT, SLUG, output_file
+from conftest import CHROMIUM, PROJECT_LANGUAGES, ROOT, SLUG, output_file, copy_project
 
 try:
     from playwright import sync_api as playwright
@@ -111,8 +111,7 @@ def test_axe_finds_no_violation_on_any_page(site, browser, axe_source, language)
 @web
 def test_axe_finds_no_violation_on_the_preview_with_its_error_banner(browser, axe_source, tmp_path):
     root = tmp_path / 'project'
-    for folder in ('templates', 'content', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     project = Project(root)
     preview = Preview(project, ['en'], port=0, interval=0.2, log=lambda line: None).start()
     try:

@@ -8,11 +8,10 @@ import subprocess
 import pytest
 
 from nswp_publish.i18n.catalog import po_path, pot_path, read_catalog
-from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.project import Project
 from nswp_publish.i18n.workflow import domains, update_all
 
-from conftest import PROJECT_LANGUAGES, ROOT, SLUG, set_translations
+from conftest import PROJECT_LANGUAGES, ROOT, SLUG, set_translations, copy_project
 
 PROJECT = Project(ROOT)
 CATALOGS = sorted((ROOT / 'locales').glob('*/LC_MESSAGES/*.po'))
@@ -122,8 +121,7 @@ def unwrapped(text):
 @pytest.fixture
 def copy_of_the_project(tmp_path):
     root = tmp_path / 'project'
-    for folder in ('content', 'locales', 'templates'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     return Project(root, tmp_path / 'output')
 
 

@@ -13,14 +13,13 @@ import pytest
 from pypdf import PdfReader
 
 from nswp_publish.build.pipeline import Builder
-from nswp_publish.errors import LanguageError, UsageError
 from nswp_publish.i18n.catalog import InterfaceTranslations, po_path, read_catalog
 from nswp_publish.i18n.typography import Typesetter
 from nswp_publish.project import BuildRequest, Project
 from nswp_publish.render.charts import wrap_label
 from nswp_publish.cli.add_language import add_language
 
-from conftest import ROOT, PROJECT_LANGUAGES
+from conftest import ROOT, PROJECT_LANGUAGES, copy_project
 
 BRIEFING = 'briefing-member-consultation-2015'
 REVIEW = 'strategic-review-2010-15'
@@ -231,8 +230,7 @@ def test_check_and_stats_read_six_forms(tmp_path, capsys, monkeypatch):
 def seventh(tmp_path_factory):
     """A copy of the project with Swahili added by `add-language`, its briefing built."""
     root = tmp_path_factory.mktemp('seventh') / 'project'
-    for folder in ('templates', 'locales', 'content'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     project = Project(root)
     results = add_language(project, 'sw', [BRIEFING])
     project = Project(root, root / 'output')

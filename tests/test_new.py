@@ -1,6 +1,5 @@
 """`build.py new`: a skeleton a non-programmer can follow, whose placeholders say what to
 write, whose catalogs hold only what it declares, and which builds at once."""
-import shutil
 
 import pytest
 import yaml
@@ -9,7 +8,7 @@ from nswp_publish.cli import main as cli
 from nswp_publish.i18n.catalog import po_path, pot_path, read_catalog
 from nswp_publish.project import Project
 
-from conftest import copy_languages, ROOT
+from conftest import copy_languages, copy_project
 
 SLUG = 'briefing-note-2027'
 TITLE = 'Sex work and "the law": a note on Côte d\'Ivoire'
@@ -18,8 +17,7 @@ TITLE = 'Sex work and "the law": a note on Côte d\'Ivoire'
 @pytest.fixture
 def created(tmp_path, monkeypatch, capsys):
     root = tmp_path / 'project'
-    for folder in ('templates', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root, ('templates', 'locales'))
     (root / 'content').mkdir()
     monkeypatch.setattr(cli, 'ROOT', root)
     monkeypatch.chdir(root)                 # where people run it: paths print relative

@@ -6,7 +6,6 @@ only so that a hang fails instead of blocking the suite.
 """
 import json
 import queue
-import shutil
 import threading
 import urllib.request
 
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 from nswp_publish.cli.preview import Preview
 from nswp_publish.project import Project
 
-from conftest import CHROMIUM, ROOT, set_translations
+from conftest import CHROMIUM, set_translations, copy_project
 
 SLUG = 'briefing-member-consultation-2015'
 PDF = f'fr/nswp-{SLUG}-briefing-fr.pdf'
@@ -27,8 +26,7 @@ PATIENCE = 180
 @pytest.fixture(scope='module')
 def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp('project')
-    for folder in ('templates', 'content', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     log = []
     preview = Preview(Project(root), ['fr'], port=0, interval=0.1, log=log.append).start()
     preview.log_lines = log

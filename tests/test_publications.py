@@ -1,7 +1,6 @@
 """A second publication made in the test (`build.py new`, then written as a two-page briefing
 note with a table, its own figure, footnotes, its own stylesheet and cover): it builds in all
 five languages, and the two publications never see each other's messages."""
-import shutil
 
 import pytest
 
@@ -11,7 +10,7 @@ from nswp_publish.i18n.catalog import catalog_bytes
 from nswp_publish.output import write_atomic
 from nswp_publish.project import Project
 
-from conftest import ROOT, SLUG, PdfText, squeeze
+from conftest import SLUG, PdfText, squeeze, copy_project
 
 BRIEF = 'briefing-note'
 CHAPTER = '''\
@@ -62,8 +61,7 @@ def tag(text, language):
 @pytest.fixture(scope='module')
 def two_publications(tmp_path_factory):
     root = tmp_path_factory.mktemp('two') / 'project'
-    for folder in ('templates', 'content', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     project = Project(root)
     monkey = pytest.MonkeyPatch()
     monkey.setattr(cli, 'ROOT', root)

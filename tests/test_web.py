@@ -2,7 +2,6 @@
 no console error, working language switcher and note links, phone and desktop layouts,
 and the live preview rebuilding after a catalog edit."""
 import http.server
-import shutil
 import struct
 import threading
 from functools import partial
@@ -16,7 +15,7 @@ from nswp_publish.build.pipeline import Builder
 from nswp_publish.project import BuildRequest, Project
 from nswp_publish.cli.preview import Preview
 
-from conftest import CHROMIUM, ROOT, SLUG
+from conftest import CHROMIUM, ROOT, SLUG, copy_project
 
 pytest.importorskip('playwright.sync_api')
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason='needs Debian chromium (python3 build.py test installs it)')
@@ -92,8 +91,7 @@ def test_phone_and_desktop_layouts(site, browser, tmp_path, width, height):
 
 def test_preview_rebuilds_after_a_catalog_edit(browser, tmp_path):
     root = tmp_path / 'project'
-    for folder in ('templates', 'content', 'locales'):
-        shutil.copytree(ROOT / folder, root / folder)
+    copy_project(root)
     project = Project(root)
     log = []
     preview = Preview(project, ['fr'], port=0, interval=0.2, log=log.append).start()
