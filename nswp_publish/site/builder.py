@@ -133,6 +133,8 @@ class SiteBuilder:
             raise SiteError('no publication to list in the library', project.content_dir,
                             hint='create one: python3 build.py new SLUG --title "Title"')
         self.renderer = Renderer([project.templates_dir], languages)
+        # Read once: every page of the library carries it inline.
+        self.stylesheet = (project.templates_dir / 'site' / 'site.css').read_text('utf-8')
         self._interfaces = {}
         self._documents = {}
 
@@ -240,7 +242,7 @@ class SiteBuilder:
                          'lang': languages.source.code}
         return self.renderer.render(
             template, self.interface(code), lang=code, direction=languages[code].direction,
-            stylesheet=(self.project.templates_dir / 'site' / 'site.css').read_text('utf-8'),
+            stylesheet=self.stylesheet,
             fonts={other: languages[other].fonts for other in self.codes},
             publisher=publisher, value=self.value(code), **context)
 
