@@ -3,8 +3,10 @@ with the same bytes as a build in one process."""
 import json
 
 from nswp_publish.cli import main as cli
-from nswp_publish.build.incremental import MANIFEST_NAME, plan
-from nswp_publish.build.parallel import build_jobs, heaviest_first
+from pathlib import Path
+
+from nswp_publish.build.incremental import MANIFEST_NAME, Job, plan
+from nswp_publish.build.parallel import build_jobs, heaviest_first, next_job
 from nswp_publish.build.pipeline import Builder
 from nswp_publish.project import BuildRequest, Project
 
@@ -160,6 +162,7 @@ def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, 
     from nswp_publish.pdf.writer import PdfWriter
     request = BuildRequest(languages=('en', 'fr'), formats=('pdf',))
     todo, _, _ = plan(project, request)
+    write_file = PdfWriter.write_file
 
     def bug(self, path, *args):
         raise RuntimeError('a bug in the layout engine')
@@ -175,6 +178,20 @@ def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, 
     results = build_jobs(project, request, todo, 2).values()
     assert {result.status for result in results} == {'failed'}
     assert all('stopped unexpectedly' in result.error for result in results)
+
+    # One file that kills its worker fails alone: a new worker builds the others.
+    request = BuildRequest(languages=('en', 'fr'))
+    todo, _, _ = plan(project, request)
+    def crash_on_french(self, path, *args):
+        if path.name.endswith('-fr.pdf'):
+            os._exit(9)
+        return write_file(self, path, *args)
+    monkeypatch.setattr(PdfWriter, 'write_file', crash_on_french)
+    results = {(job.language, job.fmt): result
+               for job, result in build_jobs(project, request, todo, 2).items()}
+    assert 'stopped unexpectedly' in results['fr', 'pdf'].error
+    assert {result.status for key, result in results.items() if key != ('fr', 'pdf')} == \
+        {'written'}
 
 
 def laying_out_order(project):
@@ -206,3 +223,26 @@ def test_the_longest_pdf_last_time_is_laid_out_first(project, capsys, monkeypatc
     order = laying_out_order(project)
     assert order[:2] == ['nswp-brief-summary-fr.pdf', 'nswp-brief-summary-en.pdf']
     assert [name.rsplit('.', 1)[1] for name in order] == ['pdf', 'pdf', 'html', 'html']
+
+
+def test_a_worker_is_given_the_files_of_the_languages_it_has_translated():
+    """Each worker keeps the translations it made: the next file in the same language goes
+    to it, unless a file more than twice as long would be left for the end."""
+    def job(language, edition, seconds, fmt='pdf'):
+        return Job('report', language, edition, fmt, Path(f'{language}-{edition}.{fmt}'), '',
+                   1, seconds)
+    es_full, fr_full, ru_full = job('es', 'full', 3.4), job('fr', 'full', 2.6), \
+        job('ru', 'full', 2.6)
+    fr_summary, es_summary = job('fr', 'summary', 1.4), job('es', 'summary', 1.1)
+    fr_page, ru_page = job('fr', 'full', None, 'html'), job('ru', 'full', None, 'html')
+    remaining = sorted([fr_page, es_summary, ru_full, es_full, fr_summary, fr_full, ru_page],
+                       key=heaviest_first)
+    assert next_job(remaining, set()) == es_full                        # a new worker
+    remaining.remove(es_full)
+    remaining.remove(fr_full)                                           # given to another
+    fr_done = {('report', 'fr', 'pdf')}
+    assert next_job(remaining, fr_done) == fr_summary       # 1.4 s, not ru's 2.6 s first
+    es_done = {('report', 'es', 'pdf')}
+    assert next_job(remaining, es_done) == ru_full          # es's 1.1 s could wait: 2.6 s
+    assert next_job([fr_page, ru_page], {('report', 'ru', 'html')}) == ru_page
+    assert next_job([fr_page, ru_page], {('report', 'ru', 'pdf')}) == fr_page   # web: its own

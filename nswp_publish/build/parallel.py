@@ -4,16 +4,19 @@ One document's layout is sequential, so the parallelism is across files. The
 workers are forked before this process loads any content or imports the pipeline:
 each imports it and WeasyPrint, loads the content and its fonts, then keeps them
 for every file it is given, translating, rendering, laying out, repairing and
-writing it. This process only plans, hands out the files, longest first, and
-collects the results; nothing waits on one core while the others idle.
+writing it. This process only plans, hands out the files one at a time, longest
+first and each to a worker that has already translated its language where that costs
+the end of the build nothing (`next_job`), and collects the results; nothing waits on
+one core while the others idle.
 """
 import dataclasses
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import PublishError
@@ -34,6 +37,7 @@ def collect_garbage_less_often():
     """
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    gc.enable()                     # if a worker's start disabled it
 
 
 class _Stopped(BaseException):
@@ -48,6 +52,9 @@ def _stop(signum, frame):
 
 def _start_worker(project, image_folder):
     global _builder
+    # Importing WeasyPrint and the pipeline makes no garbage worth collecting, only
+    # objects that live as long as the worker: a tenth of its start, spared.
+    gc.disable()
     # Ctrl-C is the main process's to handle: it stops the workers with SIGTERM, which
     # unwinds the file being written (`write_atomic` removes its temporary file).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -110,6 +117,148 @@ def heaviest_first(job):
     return (job.fmt != 'pdf', known, -(job.seconds if known else job.weight))
 
 
+#: Seconds a file is guessed to take before a build has timed it: what matters is only
+#: how files compare (a report's PDF, a short PDF, an EPUB, a web page).
+GUESSED_SECONDS = {('pdf', 1): 2.0, ('pdf', 0): 0.5, ('epub', 1): 1.0, ('epub', 0): 0.5}
+WEB_PAGE_SECONDS = 0.05
+
+
+def expected_seconds(job):
+    """How long a file should take: its last layout time, else a guess by its kind."""
+    if job.seconds is not None:
+        return job.seconds
+    return GUESSED_SECONDS.get((job.fmt, job.weight), WEB_PAGE_SECONDS)
+
+
+def translation_of(job):
+    """What a worker translates for a file and keeps for the next of the same kind: one
+    publication in one language, for one medium (the format's)."""
+    return job.slug, job.language, job.fmt
+
+
+def next_job(remaining, translated):
+    """The file an idle worker builds next, from `remaining` (heaviest first): the heaviest
+    one whose translation it already holds (`translated`), unless that would leave a file
+    more than twice as long for later; otherwise the heaviest.
+
+    Handing a language's files to one worker saves translating it (and warming its fonts)
+    in each; keeping the longest files first keeps the end of the build short.
+    """
+    heaviest = remaining[0]
+    for job in remaining:
+        if expected_seconds(job) * 2 < expected_seconds(heaviest):
+            break
+        if translation_of(job) in translated:
+            return job
+    return heaviest
+
+
+def _serve(connection, project, request, image_folder):
+    """A worker's life: start, then build each job received until told to stop (None).
+    A worker that cannot start answers each job with the reason."""
+    try:
+        _start_worker(project, image_folder)
+        build = _build_in_worker
+    except Exception as error:      # noqa: BLE001 - said for each file, in one line
+        reason = f'{type(error).__name__}: {error}'
+
+        def build(job, request):
+            from .pipeline import Result
+            return Result(job.path, job.language, job.edition, job.fmt, 'failed',
+                          str(PublishError(f'the build process could not start ({reason})',
+                                           job.path, hint='run: python3 build.py test')))
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:            # the build stopped
+            return
+        if job is None:
+            return
+        connection.send(build(job, request))
+
+
+class _Worker:
+    """One build process and its end of a pipe; remembers what it has translated."""
+
+    def __init__(self, context, project, request, image_folder):
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve,
+                                       args=(theirs, project, request, image_folder))
+        self.process.start()
+        theirs.close()
+        self.translated = set()
+        self.job = None
+
+    def give(self, job):
+        self.job = job
+        self.translated.add(translation_of(job))
+        self.connection.send(job)
+
+
+class _Workers:
+    """Build processes forked before this process loads any content or imports the
+    pipeline, each handed one file at a time by `next_job`, so that a language's files
+    go to the worker that already translated it. (A `ProcessPoolExecutor` would choose
+    the worker itself.) A worker that dies fails its own file only and is replaced."""
+
+    def __init__(self, count, project, request, image_folder):
+        self.arguments = (multiprocessing.get_context('fork'), project, request, image_folder)
+        self.workers = [_Worker(*self.arguments) for _ in range(count)]
+
+    def build(self, ordered, finish):
+        """Build every job of `ordered` (heaviest first); `finish(job, result)` each."""
+        remaining = list(ordered)
+        idle = list(self.workers)
+        busy = {}
+        while remaining or busy:
+            while idle and remaining:
+                worker = idle.pop(0)
+                job = next_job(remaining, worker.translated)
+                remaining.remove(job)
+                worker.give(job)
+                busy[worker.connection] = worker
+            for connection in multiprocessing.connection.wait(list(busy)):
+                worker = busy.pop(connection)
+                job = worker.job
+                try:
+                    result = connection.recv()
+                except (EOFError, OSError):
+                    result = _died(job)
+                    worker = self._replace(worker)
+                finish(job, result)
+                idle.append(worker)
+
+    def _replace(self, dead):
+        dead.process.join()
+        dead.connection.close()
+        fresh = _Worker(*self.arguments)
+        self.workers[self.workers.index(dead)] = fresh
+        return fresh
+
+    def close(self):
+        """Let every worker finish and go."""
+        for worker in self.workers:
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join()
+            worker.connection.close()
+
+    def stop(self):
+        """Stop every worker at once: a file being written keeps its previous version."""
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in self.workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+
+
 def _build_one_pdf(project, request, job, progress=None, meanwhile=None):
     """A build of one PDF: a `LayoutWorker` imports WeasyPrint and loads its fonts while
     this process loads, translates and renders the content, then lays it out."""
@@ -148,7 +297,6 @@ def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=No
     workers = min(cores, len(jobs))
     if cores > 1 and len(jobs) == 1 and jobs[0].fmt == 'pdf':
         return {jobs[0]: _build_one_pdf(project, request, jobs[0], progress, meanwhile)}
-    pdf_count = sum(job.fmt == 'pdf' for job in jobs)
     results = {}
 
     def finish(job, result):
@@ -162,7 +310,7 @@ def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=No
             meanwhile()
         from .pipeline import Builder       # after the fork (below): the workers never need it
         builder = Builder(project, log_warnings=False)
-        if pdf_count:
+        if any(job.fmt == 'pdf' for job in jobs):
             collect_garbage_less_often()
         for job in ordered:
             finish(job, build_file(builder, job, request))
@@ -170,33 +318,16 @@ def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=No
     # Each PNG's PDF stream is made once for the whole build, by the first worker that
     # needs it, in a folder the workers share (image_streams).
     with build_folder(project.output_dir) as image_folder:
-        # fork, before this process imports the pipeline or loads any content: each worker
-        # imports it, loads the content and WeasyPrint's fonts at once, then translates,
-        # renders, lays out, repairs and writes whole files, so no core waits for another
-        # stage.
-        context = multiprocessing.get_context('fork')
-        others = set(multiprocessing.active_children())
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                   initargs=(project, image_folder))
+        pool = _Workers(workers, project, request, image_folder)
         try:
-            pool.submit(int)            # starts every worker now
             if meanwhile:
                 meanwhile()
-            building = {pool.submit(_build_in_worker, job, request): job for job in ordered}
-            for future in as_completed(building):
-                job = building[future]
-                try:
-                    finish(job, future.result())
-                except BrokenProcessPool:
-                    finish(job, _died(job))
+            pool.build(ordered, finish)
         except BaseException:
-            # Interrupted: stop now, not after the files already queued.
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in set(multiprocessing.active_children()) - others:
-                process.terminate()
+            pool.stop()             # interrupted: now, not after the files already queued
             raise
-        pool.shutdown()
-        return results
+        pool.close()
+    return results
 
 
 _layout_writer = None
@@ -204,6 +335,7 @@ _layout_writer = None
 
 def _start_layout_worker(project):
     global _layout_writer
+    gc.disable()                    # until `collect_garbage_less_often`, as `_start_worker`
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
     from ..pdf.writer import PdfWriter

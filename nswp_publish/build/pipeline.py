@@ -7,6 +7,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,14 +51,14 @@ class Result:
     seconds: float | None = None    # a PDF's layout time, which orders the next build
 
 
-def interface_catalog(project, language):
-    """The shared interface translations (template text) of one `Language`."""
+def interface_catalog(project, language, read=read_catalog):
+    """The shared interface translations (template text) of one `Language`; `read` reads
+    its `.po` file (`Builder.read_catalog` keeps what it read)."""
     if language.source:
         return InterfaceTranslations(language.code, domain=INTERFACE_DOMAIN)
     path = po_path(project.locales_dir, language.code, INTERFACE_DOMAIN)
-    return InterfaceTranslations(language.code,
-                                 read_catalog(path, language.code, INTERFACE_DOMAIN), path,
-                                 INTERFACE_DOMAIN)
+    return InterfaceTranslations(language.code, read(path, language.code, INTERFACE_DOMAIN),
+                                 path, INTERFACE_DOMAIN)
 
 
 def publication_date(publication):
@@ -98,6 +99,7 @@ class Builder:
         self._pdf_writer = pdf_writer
         self._publications = {}
         self._translations = {}
+        self._catalogs = {}         # (path, inode, size, mtime) -> its Babel catalog
         self._warned = set()
         self._page_starts = {}      # print HTML digest -> its layout's `PageStart`s
 
@@ -117,12 +119,32 @@ class Builder:
             self._pdf_writer = PdfWriter.for_project(self.project)
         return self._pdf_writer
 
+    def read_catalog(self, path, language, domain):
+        """A `.po` file read once for all the media and editions this process builds from it
+        (and read again once it changed, as in the live preview)."""
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return read_catalog(path, language, domain)     # which says what to do
+        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if key not in self._catalogs:
+            self._catalogs = {known: catalog for known, catalog in self._catalogs.items()
+                              if known[0] != key[0]}
+            self._catalogs[key] = read_catalog(path, language, domain)
+        return self._catalogs[key]
+
     def translate(self, publication, language, media, strict=False):
         """Translate a publication once per medium: ({medium: document}, interface, warnings).
         `language` is a code the project declares."""
         language = self.project.languages[language]
-        catalog = MessageCatalog.load(self.project.locales_dir, language, publication.domain)
-        interface = interface_catalog(self.project, language)
+        if language.source:
+            catalog = MessageCatalog(language.code)
+        else:
+            path = po_path(self.project.locales_dir, language.code, publication.domain)
+            catalog = MessageCatalog(language.code,
+                                     self.read_catalog(path, language.code, publication.domain),
+                                     path)
+        interface = interface_catalog(self.project, language, self.read_catalog)
         translators = {medium: Translator(publication, catalog, language, medium,
                                           self.project.languages.source)
                        for medium in media}
@@ -188,9 +210,13 @@ class Builder:
         return list(self._publications.values())
 
     def forget_translations(self, languages):
-        """Drop the translations into these languages: their catalogs changed."""
+        """Drop the translations into these languages, and their catalogs as read: they
+        changed."""
         for key in [key for key in self._translations if key[1] in languages]:
             del self._translations[key]
+        folders = {str(self.project.locales_dir / language) for language in languages}
+        self._catalogs = {key: catalog for key, catalog in self._catalogs.items()
+                          if str(Path(key[0]).parent.parent) not in folders}
         self._warned.clear()
 
     def build(self, request):
