@@ -142,6 +142,23 @@ def write_print_page(folder, slug, language, edition):
     (Path(folder) / f'{slug}-{language}-{edition}.html').write_text(html, 'utf-8')
 
 
+def layout_seconds(path, layouts=3):
+    """Seconds of each warm layout of one HTML file (after a first one, not counted), in
+    this process: run alone and two at once, they say how much a second busy core slows
+    the first on this machine (shared caches and memory, a virtual machine's neighbours)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    base = (ROOT / 'templates' / 'assets').as_uri() + '/'
+    html, font_config = Path(path).read_text('utf-8'), FontConfiguration()
+    seconds = []
+    for _ in range(layouts + 1):
+        start = time.perf_counter()
+        weasyprint.HTML(string=html, base_url=base).write_pdf(
+            font_config=font_config, pdf_tags=True, pdf_variant='pdf/ua-1')
+        seconds.append(time.perf_counter() - start)
+    return seconds[1:]
+
+
 def write_with_weasyprint(path):
     """WeasyPrint alone: lay out and write one HTML file (PDF/UA, tagged, as our build
     asks), in this new process."""
@@ -240,6 +257,8 @@ def child_mode(options):
             print(name, ' '.join(f'{s:.2f}' for s in seconds))
     elif options.page:
         write_print_page(options.page, *ZH_SUMMARY)
+    elif options.layout_speed:
+        print(json.dumps(layout_seconds(options.layout_speed)))
     elif options.floor:
         print(json.dumps(measure_floor()))
     elif options.preview:
@@ -263,6 +282,17 @@ def child(*arguments):
     return json.loads(output)
 
 
+def layouts_at_once(page, processes):
+    """The warm layout seconds (`layout_seconds`) of each of `processes` processes laying out
+    `page` at the same time."""
+    running = [subprocess.Popen([PYTHON, __file__, '--layout-speed', page], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True) for _ in range(processes)]
+    outputs = [process.communicate()[0] for process in running]
+    if any(process.returncode for process in running):
+        raise SystemExit('layout-speed failed')
+    return [json.loads(output) for output in outputs]
+
+
 def measure(scratch, repeat):
     """{measure: [value of each run]}, every build writing in `scratch`."""
     build = [PYTHON, 'build.py', '--output', scratch / 'output']
@@ -274,7 +304,8 @@ def measure(scratch, repeat):
     subprocess.run([PYTHON, __file__, '--page', pages], check=True)
     page = pages / f'{slug}-{language}-{edition}.html'
     runs = {name: [] for name in ('weasyprint', 'repair', 'render', 'floor', 'cold', 'noop',
-                                  'zh floor', 'zh', 'preview web', 'preview pdf')}
+                                  'zh floor', 'zh', 'preview web', 'preview pdf',
+                                  'layout alone', 'layout beside another')}
     # Interleaved, so that a slow spell of a shared machine hits every measure alike.
     for run in range(repeat):
         floor = child('--floor', 1)
@@ -286,6 +317,9 @@ def measure(scratch, repeat):
         runs['noop'].extend(timed(build) for _ in range(3))
         runs['zh floor'].append(timed([PYTHON, __file__, '--weasyprint-only', page], 'zh floor'))
         runs['zh'].append(timed(zh_summary, 'zh summary'))
+        runs['layout alone'].extend(child('--layout-speed', page))
+        for layouts in layouts_at_once(page, 2):
+            runs['layout beside another'].extend(layouts)
         loop = scratch / f'preview-{run}'
         loop.mkdir()
         for web, pdf in child('--preview', loop, '--repeat', 3):
@@ -302,11 +336,12 @@ def main():
     parser.add_argument('--images', action='store_true',
                         help="only what a PNG photo costs each PDF, with and without our "
                              "image cache")
-    for child_option in ('--page', '--floor', '--weasyprint-only', '--photos', '--preview'):
+    for child_option in ('--page', '--floor', '--weasyprint-only', '--photos', '--preview',
+                         '--layout-speed'):
         parser.add_argument(child_option, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.page or options.floor or options.weasyprint_only or options.photos or \
-            options.preview:
+            options.preview or options.layout_speed:
         return child_mode(options)
     if options.repeat < 1:
         parser.error('--repeat must be 1 or more')
@@ -360,6 +395,9 @@ def main():
           f'last run: {worst[1]:.3f}, {worst[0]})')
     if repair_share >= 0.05:
         missed.append('repair')
+    print(f'this machine: a layout beside another on the other core takes '
+          f'{median["layout beside another"] / median["layout alone"]:.2f}x one alone (the '
+          f'floor runs alone; a build keeps every core busy)')
     print(f'preview PDF / WeasyPrint alone = {median["preview pdf"] / median["zh floor"]:.2f} '
           f'(target <= 1.2); cold zh summary build / WeasyPrint alone = '
           f'{median["zh"] / median["zh floor"]:.2f}')
