@@ -259,6 +259,33 @@ def test_chinese_fonts_are_embedded_as_subsets(books):
     assert '@page' not in css and '@top-left' not in css
 
 
+def test_a_stack_s_stand_in_family_is_embedded_for_the_characters_it_stands_in_for():
+    """Arabic faces have no Latin letters: "NSWP" in an Arabic book comes from the next
+    family of its stack, which the book brings too, subset to those letters; a book with
+    no Latin letters brings no stand-in."""
+    arabic = Project(ROOT).languages['ar']
+    assert arabic.fonts.serif_stack[1:] and arabic.fonts.sans_stack[1:]
+    stand_ins = {*arabic.fonts.serif_stack[1:], *arabic.fonts.sans_stack[1:],
+                 *arabic.fonts.bold_stack[1:]}
+    embedded = epub_fonts.embed(arabic, 'شبكة NSWP')
+    by_family = {}
+    for font in embedded:
+        by_family.setdefault(font.family, []).append(font)
+    assert set(by_family) == {*arabic.fonts.families}
+    for family in stand_ins:
+        for font in by_family[family]:
+            cmap = set(TTFont(io.BytesIO(font.data)).getBestCmap())
+            assert {ord(char) for char in 'NSWP'} <= cmap, font.name
+            assert ord('ش') not in cmap and font.glyphs < 40, font.name
+    own = by_family[arabic.fonts.serif][0]
+    assert ord('ش') in set(TTFont(io.BytesIO(own.data)).getBestCmap())
+    css = epub_fonts.font_face_css(embedded)
+    assert all(f'font-family: "{family}"' in css for family in stand_ins)
+    for font in epub_fonts.embed(arabic, 'شبكة'):       # no Latin: none of its letters
+        if font.family in stand_ins:
+            assert ord('N') not in set(TTFont(io.BytesIO(font.data)).getBestCmap())
+
+
 def test_rebuilt_the_same_and_a_failed_build_keeps_the_previous(books, tmp_path,
                                                                 monkeypatch):
     project, built = books

@@ -246,3 +246,17 @@ def test_a_worker_is_given_the_files_of_the_languages_it_has_translated():
     assert next_job(remaining, es_done) == ru_full          # es's 1.1 s could wait: 2.6 s
     assert next_job([fr_page, ru_page], {('report', 'ru', 'html')}) == ru_page
     assert next_job([fr_page, ru_page], {('report', 'ru', 'pdf')}) == fr_page   # web: its own
+
+
+def test_a_worker_that_cannot_start_says_why_for_each_file(project, monkeypatch):
+    from nswp_publish.build import parallel
+
+    def broken(project, image_folder):
+        raise ImportError('libpango-1.0.so.0: cannot open shared object file')
+    monkeypatch.setattr(parallel, '_start_worker', broken)      # the workers are forked
+    request = BuildRequest(languages=('en', 'fr'))
+    todo, _, _ = plan(project, request)
+    results = build_jobs(project, request, todo, 2).values()
+    assert len(results) == 4 and {result.status for result in results} == {'failed'}
+    assert all('the build process could not start (ImportError: libpango-1.0.so.0' in
+               result.error and 'python3 build.py test' in result.error for result in results)

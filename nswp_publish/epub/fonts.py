@@ -2,8 +2,9 @@
 
 A reading system shows the book in its own fonts unless the book brings some; NSWP's
 editions bring the families the print edition is set in (the `Language`'s serif and sans,
-in the faces the styles use), so that the text looks the same and every character has a
-glyph, Chinese ones included, on a reader with no CJK font. A whole CJK face is 16 to 24 MB:
+in the faces the styles use, and the families its stacks fall back on for what those lack:
+the Latin "NSWP" in Arabic text), so that the text looks the same and every character has
+a glyph, Chinese ones included, on a reader with no CJK font. A whole CJK face is 16 to 24 MB:
 each face is subset (fontTools) to the characters of this book's text, with every layout
 layout feature a reading system applies by default kept (Arabic joining, CJK punctuation
 widths), and saved as WOFF, a core EPUB font type (WOFF2 would be a tenth smaller, but
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from ..pdf.fonts import font_file
+from ..pdf.fonts import coverage, font_file
 
 #: The faces embedded of each family: (CSS font-weight, font-style, fontconfig style).
 FACES = (('400', 'normal', ''), ('700', 'normal', 'bold'), ('400', 'italic', 'italic'))
@@ -39,13 +40,21 @@ class EmbeddedFont:
 
 
 def faces_of(language):
-    """[(family, weight, style, path, index)] of the faces a `Language`'s text is set in:
-    its serif and sans families in regular and bold, and italic where the language has
-    italics; a face fontconfig answers with another file's face (no such face) is left to the
-    reading system to synthesise."""
+    """[(family, weight, style, path, index, earlier)] of the faces a `Language`'s text is
+    set in: each family of its serif, sans and bold stacks in regular and bold, and italic
+    where the language has italics; a face fontconfig answers with another file's face (no
+    such face) is left to the reading system to synthesise. `earlier`: the families before
+    this one in its stack, empty for the language's own: a family that stands in for the
+    characters another lacks (the Latin letters of Arabic text) needs only those."""
     found, seen = [], set()
-    families = dict.fromkeys([language.fonts.serif, language.fonts.sans, language.fonts.bold])
-    for family in families:
+    earlier = {}
+    for stack in (language.fonts.serif_stack, language.fonts.sans_stack,
+                  language.fonts.bold_stack):
+        for position, family in enumerate(stack):
+            before = tuple(stack[:position])
+            if family not in earlier or len(before) < len(earlier[family]):
+                earlier[family] = before
+    for family, before in earlier.items():
         regular = font_file(family, language.fonts.package)
         for weight, style, fc_style in FACES:
             if style == 'italic' and not language.italics:
@@ -54,17 +63,27 @@ def faces_of(language):
             if where in seen or (fc_style and where == regular):
                 continue
             seen.add(where)
-            found.append((family, weight, style, *where))
+            found.append((family, weight, style, *where, before))
     return found
 
 
 def embed(language, text):
-    """[EmbeddedFont] of each face of `language`, subset to the characters of `text`."""
+    """[EmbeddedFont] of each face of `language`, subset to the characters of `text` it
+    shows: a stand-in family only to those the families before it lack, and left out if
+    there are none."""
     characters = sorted(set(text) | set(ALWAYS))
     characters = ''.join(char for char in characters if char.isprintable())
     fonts = []
-    for family, weight, style, path, index in faces_of(language):
-        data, glyphs = subset_face(path, index, characters)
+    for family, weight, style, path, index, earlier in faces_of(language):
+        if earlier:
+            covered = frozenset().union(*(coverage(name, language.fonts.package)
+                                          for name in earlier))
+            shown = ''.join(char for char in characters if ord(char) not in covered)
+            if not shown.strip():
+                continue
+        else:
+            shown = characters
+        data, glyphs = subset_face(path, index, shown)
         stem = path.rsplit('/', 1)[-1].rsplit('.', 1)[0]
         name = f'{stem}-{index}.woff' if index else f'{stem}.woff'
         fonts.append(EmbeddedFont(name, data, family, weight, style, glyphs))
