@@ -118,5 +118,11 @@ def test_a_leaked_english_heading_is_caught(project):
     leaks = [str(leak) for leak in find_leaks(Builder(project), load_publications(project)[0])]
     assert 'summary edition (print): "Key" is not from a catalog' in leaks
     assert 'summary edition (web): "points" is not from a catalog' in leaks
+    assert 'summary edition (epub): "Key" is not from a catalog' in leaks
+    wording = project.templates_dir / 'epub' / 'wording.html'
+    wording.write_text(wording.read_text().replace(
+        "{% set start = _('Start of the text') %}", "{% set start = 'Begin here' %}"))
+    leaks = [str(leak) for leak in find_leaks(Builder(project), load_publications(project)[0])]
+    assert 'every edition (epub): "Begin" is not from a catalog' in leaks
     report = results(project)['fr']
     assert report.results['leaks'] == release.FAIL and report.failed

@@ -1,6 +1,6 @@
 """Untranslatable text: find what a reader would see in English whatever the language.
 
-Each edition is rendered with a pseudo-translation that brackets every message, the
+Each edition is rendered, for print, the web and EPUB, with a pseudo-translation that brackets every message, the
 publication's and the shared interface's, ⟦like this⟧. Whatever visible text is left
 outside the brackets (headings typed into a template, labels in a figure, the PDF
 title) would stay English in the Chinese edition; numbers, punctuation, acronyms of
@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 
+from ..build.pipeline import EPUB_WORDING
 from ..i18n.catalog import Lookup, MessageCatalog
 from ..i18n.translate import Translator, format_value
 from ..render.renderer import visible_text
 
 OPEN, CLOSE = '\u27e6', '\u27e7'
+#: The renderings of a publication a reader sees: the PDF's, the web page's, the EPUB's.
+MEDIA = ('print', 'web', 'epub')
 WORD = re.compile(r'[^\W\d_]{2,}')
 
 
@@ -79,14 +82,22 @@ def find_leaks(builder, publication):
              format_list(['1', '2', '3'], locale=source.code)]
     allowed = {word for text in data for word in WORD.findall(text)}
     leaks = []
+
+    def check(text, edition, medium):
+        for word in dict.fromkeys(WORD.findall(outside_brackets(text))):
+            if word not in allowed:
+                leaks.append(Leak(edition, medium, word))
     for edition in publication.editions:
-        for medium in ('print', 'web'):
+        for medium in MEDIA:
             document = Translator(publication, PseudoCatalog(source.code), source,
                                   medium).translate_publication()
             html = builder.render_html(publication, source.code, edition, medium, document,
                                        PseudoTranslations())
             # The <title> (the PDF's title, the browser tab) counts as visible text.
-            for word in dict.fromkeys(WORD.findall(outside_brackets(visible_text(html)))):
-                if word not in allowed:
-                    leaks.append(Leak(edition, medium, word))
+            check(visible_text(html), edition, medium)
+    # The words an EPUB adds to its book (navigation headings, publisher, accessibility
+    # summary), which reading apps and e-book stores show.
+    wording = builder.renderer(publication).wording(EPUB_WORDING, PseudoTranslations(),
+                                                    language=source)
+    check(' '.join(wording.values()), 'every', 'epub')
     return leaks
