@@ -1,9 +1,10 @@
 """Untranslatable text: find what a reader would see in English whatever the language.
 
-Each edition is rendered, for print, the web and EPUB, with a pseudo-translation that brackets every message, the
-publication's and the shared interface's, ⟦like this⟧. Whatever visible text is left
-outside the brackets (headings typed into a template, labels in a figure, the PDF
-title) would stay English in the Chinese edition; numbers, punctuation, acronyms of
+Each edition is rendered for print, the web and EPUB with a pseudo-translation that
+brackets every message, the publication's and the shared interface's, ⟦like this⟧, and
+so are the words the EPUB writer adds. Whatever visible text is left outside the
+brackets (headings typed into a template, labels in a figure, the PDF title) would stay
+English in the Chinese edition; numbers, punctuation, acronyms of
 the content's list and language names (from Babel) are data and are allowed.
 """
 import re
