@@ -345,3 +345,18 @@ def test_footnote_calls_and_toc_entries_are_live_links(built):
                                              'good-practice-report', 'swedish-model')}
         assert notes | expected <= targets
         assert targets <= set(reader.named_destinations)
+
+
+def test_weasyprint_s_library_lookups_answer_as_ctypes_does_from_one_ldconfig():
+    """Each name WeasyPrint tries for its libraries gets ctypes' own answer (found or not),
+    read from one `ldconfig -p` instead of a subprocess or three per name."""
+    import ctypes.util
+    from nswp_publish.pdf import libraries
+    names = ['gobject-2.0', 'pango-1.0', 'harfbuzz', 'harfbuzz-subset', 'fontconfig',
+             'pangoft2-1.0', 'libpango-1.0-0', 'pango-1.0-0', 'no-such-library-here']
+    assert libraries.linker_cache() is not None
+    assert [libraries.find_library(name) for name in names] == \
+        [ctypes.util.find_library(name) for name in names]
+    assert libraries.find_library('pango-1.0') == 'libpango-1.0.so.0'
+    assert libraries.import_weasyprint().__name__ == 'weasyprint'
+    assert ctypes.util.find_library is libraries._find_library      # put back

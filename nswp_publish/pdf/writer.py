@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from ..content.markup import NOTE_ID_PREFIX
 from ..errors import ResourceError
 from ..output import write_atomic
+from .libraries import import_weasyprint
 from .structure_repair import repair
 from .image_streams import ConvertedSources, ImageCache
 from .pages import page_starts
@@ -100,7 +101,7 @@ class PdfWriter:
                     CMYK_PROFILE.parent], image_folder)
 
     def __init__(self, allowed_dirs, image_folder=None):
-        import weasyprint
+        weasyprint = import_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
         self.weasyprint = weasyprint
