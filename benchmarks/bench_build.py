@@ -15,7 +15,8 @@ live preview: from a catalog saved to the web page rebuilt (< 0.5 s) and to the 
 of the Chinese summary written (<= 1.2 x WeasyPrint alone on that document, in a new
 process); also a cold
 `--lang zh --edition summary --format pdf` beside WeasyPrint alone, and peak memory
-per process (< 500 MB). Each measure runs `--repeat` times, interleaved; the median
+per process (< 500 MB); and, to read the ratio by, how much a warm layout slows when
+another process lays out on the other core (the floor runs alone). Each measure runs `--repeat` times, interleaved; the median
 counts (the fastest is shown too: on a shared machine the slow runs measure the
 neighbours). `--check` exits 1 when a target is missed.
 
