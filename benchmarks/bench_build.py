@@ -13,12 +13,11 @@ cores), a no-op build (< 0.3 s), the repair alone (< 5% of WeasyPrint's time on 
 same PDFs, each PDF's the median of three repairs), and the translator's loop in the
 live preview: from a catalog saved to the web page rebuilt (< 0.5 s) and to the new PDF
 of the Chinese summary written (<= 1.2 x WeasyPrint alone on that document, in a new
-process); also a cold
-`--lang zh --edition summary --format pdf` beside WeasyPrint alone, and peak memory
-per process (< 500 MB); and, to read the ratio by, how much a warm layout slows when
-another process lays out on the other core (the floor runs alone). Each measure runs `--repeat` times, interleaved; the median
-counts (the fastest is shown too: on a shared machine the slow runs measure the
-neighbours). `--check` exits 1 when a target is missed.
+process); also a cold `--lang zh --edition summary --format pdf` beside WeasyPrint
+alone, peak memory per process (< 500 MB), and, to read the ratio by, how much a warm
+layout slows when another process lays out on the other core (the floor runs alone).
+Each measure runs `--repeat` times, interleaved; the median counts (the fastest is shown
+too: on a shared machine the slow runs measure the neighbours). `--check` exits 1 when a target is missed.
 
 `--images` measures only what a PNG photo costs each PDF (no targets): a 3000 x 2000
 photo on one page, written in `--repeat` documents with WeasyPrint's plain cache
