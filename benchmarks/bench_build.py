@@ -78,7 +78,7 @@ def render_matrix(builder, publications, keep=None):
     return time.perf_counter() - start
 
 
-def _timed(function, *arguments, **options):
+def call_seconds(function, *arguments, **options):
     """(Wall seconds, CPU seconds, result) of one call."""
     start, cpu = time.perf_counter(), time.process_time()
     result = function(*arguments, **options)
@@ -114,11 +114,11 @@ def measure_floor():
     weasyprint, repairing = {}, {}
     cpu = render_cpu
     for name, html in sorted(pages.items()):
-        seconds, cpu_seconds, pdf = _timed(writer.lay_out, html, identifier=name)
+        seconds, cpu_seconds, pdf = call_seconds(writer.lay_out, html, identifier=name)
         weasyprint[name] = seconds
         # A repair takes tens of milliseconds, where one collection of the layout's
         # garbage falling inside it would count double: the median of three says its cost.
-        repairs = sorted(_timed(repair, pdf, NOTE_ID_PREFIX)[:2] for _ in range(3))
+        repairs = sorted(call_seconds(repair, pdf, NOTE_ID_PREFIX)[:2] for _ in range(3))
         repairing[name] = repairs[1][0]
         cpu += cpu_seconds + repairs[1][1]
     return {'weasyprint': sum(weasyprint.values()), 'repair': sum(repairing.values()),

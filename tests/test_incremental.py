@@ -259,4 +259,4 @@ def test_a_worker_that_cannot_start_says_why_for_each_file(project, monkeypatch)
     results = build_jobs(project, request, todo, 2).values()
     assert len(results) == 4 and {result.status for result in results} == {'failed'}
     assert all('the build process could not start (ImportError: libpango-1.0.so.0' in
-               result.error and 'python3 build.py test' in result.error for result in results)
+               result.error and '--jobs 1' in result.error for result in results)

@@ -166,7 +166,7 @@ def _serve(connection, project, request, image_folder):
             from .pipeline import Result
             return Result(job.path, job.language, job.edition, job.fmt, 'failed',
                           str(PublishError(f'the build process could not start ({reason})',
-                                           job.path, hint='run: python3 build.py test')))
+                                           job.path, hint='rebuild with --jobs 1 to see where')))
     while True:
         try:
             job = connection.recv()
@@ -224,15 +224,20 @@ class _Workers:
                     result = connection.recv()
                 except (EOFError, OSError):
                     result = _died(job)
-                    worker = self._replace(worker)
+                    worker = self._replace(worker, needed=bool(remaining))
                 finish(job, result)
-                idle.append(worker)
+                if worker is not None:
+                    idle.append(worker)
 
-    def _replace(self, dead):
+    def _replace(self, dead, needed):
+        """A new worker in place of a dead one, if files are left for it; else None."""
         dead.process.join()
         dead.connection.close()
+        self.workers.remove(dead)
+        if not needed:
+            return None
         fresh = _Worker(*self.arguments)
-        self.workers[self.workers.index(dead)] = fresh
+        self.workers.append(fresh)
         return fresh
 
     def close(self):

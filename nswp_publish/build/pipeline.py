@@ -99,7 +99,7 @@ class Builder:
         self._pdf_writer = pdf_writer
         self._publications = {}
         self._translations = {}
-        self._catalogs = {}         # (path, inode, size, mtime) -> its Babel catalog
+        self._catalogs = {}         # .po path -> ((inode, size, mtime), language, catalog)
         self._warned = set()
         self._page_starts = {}      # print HTML digest -> its layout's `PageStart`s
 
@@ -126,24 +126,19 @@ class Builder:
             stat = os.stat(path)
         except FileNotFoundError:
             return read_catalog(path, language, domain)     # which says what to do
-        key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        if key not in self._catalogs:
-            self._catalogs = {known: catalog for known, catalog in self._catalogs.items()
-                              if known[0] != key[0]}
-            self._catalogs[key] = read_catalog(path, language, domain)
-        return self._catalogs[key]
+        version = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        known = self._catalogs.get(path)
+        if known is None or known[0] != version:
+            known = self._catalogs[path] = (version, language,
+                                            read_catalog(path, language, domain))
+        return known[2]
 
     def translate(self, publication, language, media, strict=False):
         """Translate a publication once per medium: ({medium: document}, interface, warnings).
         `language` is a code the project declares."""
         language = self.project.languages[language]
-        if language.source:
-            catalog = MessageCatalog(language.code)
-        else:
-            path = po_path(self.project.locales_dir, language.code, publication.domain)
-            catalog = MessageCatalog(language.code,
-                                     self.read_catalog(path, language.code, publication.domain),
-                                     path)
+        catalog = MessageCatalog.load(self.project.locales_dir, language, publication.domain,
+                                      self.read_catalog)
         interface = interface_catalog(self.project, language, self.read_catalog)
         translators = {medium: Translator(publication, catalog, language, medium,
                                           self.project.languages.source)
@@ -214,9 +209,8 @@ class Builder:
         changed."""
         for key in [key for key in self._translations if key[1] in languages]:
             del self._translations[key]
-        folders = {str(self.project.locales_dir / language) for language in languages}
-        self._catalogs = {key: catalog for key, catalog in self._catalogs.items()
-                          if str(Path(key[0]).parent.parent) not in folders}
+        self._catalogs = {path: known for path, known in self._catalogs.items()
+                          if known[1] not in languages}
         self._warned.clear()
 
     def build(self, request):

@@ -132,12 +132,13 @@ class MessageCatalog:
         self.path = path
 
     @classmethod
-    def load(cls, locales_dir, language, domain):
-        """The catalog of a `Language`: none for the source language, whose text is its own."""
+    def load(cls, locales_dir, language, domain, read=read_catalog):
+        """The catalog of a `Language`: none for the source language, whose text is its own.
+        `read` reads the `.po` file (`build.pipeline.Builder.read_catalog` keeps it)."""
         if language.source:
             return cls(language.code)
         path = po_path(locales_dir, language.code, domain)
-        return cls(language.code, read_catalog(path, language.code, domain), path)
+        return cls(language.code, read(path, language.code, domain), path)
 
     def lookup(self, message):
         if self.catalog is None:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 
-from ..build.pipeline import EPUB_WORDING
+from ..build.pipeline import EPUB_WORDING, MEDIUM
 from ..i18n.catalog import Lookup, MessageCatalog
 from ..i18n.translate import Translator, format_value
 from ..render.renderer import visible_text
 
 OPEN, CLOSE = '\u27e6', '\u27e7'
-#: The renderings of a publication a reader sees: the PDF's, the web page's, the EPUB's.
-MEDIA = ('print', 'web', 'epub')
 WORD = re.compile(r'[^\W\d_]{2,}')
 
 
@@ -89,7 +87,7 @@ def find_leaks(builder, publication):
             if word not in allowed:
                 leaks.append(Leak(edition, medium, word))
     for edition in publication.editions:
-        for medium in MEDIA:
+        for medium in MEDIUM.values():        # the PDF's, the web page's, the EPUB's
             document = Translator(publication, PseudoCatalog(source.code), source,
                                   medium).translate_publication()
             html = builder.render_html(publication, source.code, edition, medium, document,
