@@ -3,6 +3,7 @@
 Every file is written to a temporary file beside its target and renamed into
 place; the rename is atomic, so readers see the old file or the new one.
 """
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -33,6 +34,14 @@ def write_atomic(path, data):
             raise OutputError(f'cannot write file: {error.strerror}', path,
                               hint='check free disk space and permissions') from None
         raise
+
+
+def remove_partial(path):
+    """Remove what an unfinished `write_atomic(path, ...)` left beside `path`: a process
+    killed in the middle of the write could not remove its own temporary file."""
+    path = Path(path)
+    for temporary in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
+        temporary.unlink(missing_ok=True)
 
 
 def write_if_changed(path, text):

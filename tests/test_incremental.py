@@ -157,6 +157,40 @@ def test_ctrl_c_stops_every_worker_at_once_and_leaves_only_whole_files(tmp_path)
         assert len(PdfReader(pdf).pages) > 1
 
 
+def test_a_worker_deaf_to_the_stop_is_killed_soon_and_its_temporary_file_removed(
+        project, monkeypatch, tmp_path):
+    # A worker whose SIGTERM lands where Python ignores it (a `__del__`) or that stays in
+    # one long C call: the stop must not wait on it, nor leave its half-written file.
+    import os
+    import signal
+    import time
+    from nswp_publish.build.parallel import STOP_SECONDS, _Workers
+    from nswp_publish.pdf.writer import PdfWriter
+    request = BuildRequest(languages=('en',), formats=('pdf',))
+    todo, _, _ = plan(project, request)
+
+    def deaf(self, path, *args):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / f'.{path.name}.x1y2z3.tmp').write_bytes(b'%PDF-1.7 half')
+        time.sleep(60)
+    monkeypatch.setattr(PdfWriter, 'write_file', deaf)          # the workers are forked
+    pool = _Workers(1, project, request, tmp_path)
+    worker = pool.workers[0]
+    job = todo[0]
+    worker.give(job)
+    deadline = time.monotonic() + 60
+    while not list(job.path.parent.glob('.*.tmp')) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(job.path.parent.glob('.*.tmp'))                 # it is writing
+    stopping = time.monotonic()
+    pool.stop()
+    assert time.monotonic() - stopping < STOP_SECONDS + 2
+    assert not worker.process.is_alive()
+    assert not list(job.path.parent.glob('.*.tmp'))
+    assert not job.path.exists()
+
+
 def test_a_layout_crash_fails_its_files_with_a_message_not_a_traceback(project, monkeypatch):
     import os
     from nswp_publish.pdf.writer import PdfWriter

@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import PublishError
+from ..output import remove_partial
 from ..pdf.image_streams import build_folder
 
 _builder = None
@@ -195,6 +196,10 @@ class _Worker:
         self.connection.send(job)
 
 
+#: How long interrupted workers have, together, to unwind their writes before they are killed.
+STOP_SECONDS = 1.0
+
+
 class _Workers:
     """Build processes forked before this process loads any content or imports the
     pipeline, each handed one file at a time by `next_job`, so that a language's files
@@ -225,6 +230,8 @@ class _Workers:
                 except (EOFError, OSError):
                     result = _died(job)
                     worker = self._replace(worker, needed=bool(remaining))
+                else:
+                    worker.job = None
                 finish(job, result)
                 if worker is not None:
                     idle.append(worker)
@@ -252,15 +259,25 @@ class _Workers:
             worker.connection.close()
 
     def stop(self):
-        """Stop every worker at once: a file being written keeps its previous version."""
+        """Stop every worker at once: a file being written keeps its previous version.
+
+        SIGTERM asks each to unwind the file it is writing. One inside a long C call
+        only sees the signal when the call returns, and one whose signal lands in a
+        `__del__` never does (Python ignores exceptions there), so all share one short
+        wait; any still running then is killed, and its temporary file removed here.
+        """
         for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
         for worker in self.workers:
-            worker.process.join(5)
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
+            if worker.job is not None:
+                remove_partial(worker.job.path)
             worker.connection.close()
 
 
