@@ -10,6 +10,10 @@ from pathlib import Path
 
 from .errors import OutputError
 
+#: Where what one build derives and the next may reuse lives (fonts' character maps,
+#: compiled templates): each entry names what it was made from, so none goes stale.
+CACHE_DIR = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'nswp-publish'
+
 
 def write_atomic(path, data):
     """Write bytes (or str as UTF-8) to `path` via a temporary file and an atomic rename."""

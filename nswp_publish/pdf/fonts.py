@@ -9,12 +9,9 @@ import hashlib
 import os
 import subprocess
 import unicodedata
-from pathlib import Path
 
 from ..errors import FontError, OutputError
-from ..output import write_atomic
-
-CACHE_DIR = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'nswp-publish'
+from ..output import CACHE_DIR, write_atomic
 
 @functools.lru_cache(maxsize=None)
 def font_file(family, package='fonts-noto-core', style=''):
