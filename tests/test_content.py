@@ -98,3 +98,26 @@ def test_slug_must_match_folder(tmp_path):
     with pytest.raises(ContentError, match='differs from the folder name') as error:
         content.load_publication(folder, LANGUAGES)
     assert error.value.line == 1
+
+
+def _with_lines(value):
+    """A loaded YAML value with every line it remembers, for comparing two loaders."""
+    from nswp_publish.content.yamlfile import line_of
+    if isinstance(value, dict):
+        return (line_of(value), [(key, value.line_of(key), _with_lines(item))
+                                 for key, item in value.items()])
+    if isinstance(value, list):
+        return (line_of(value), [_with_lines(item) for item in value])
+    return (line_of(value), type(value).__name__, value)
+
+
+@pytest.mark.parametrize('path', sorted((ROOT / 'content').glob('*/**/*.yaml')),
+                         ids=lambda path: str(path.relative_to(ROOT / 'content')))
+def test_libyaml_reads_every_content_file_as_pyyaml_does_lines_included(path):
+    import yaml
+    from nswp_publish.content import yamlfile
+    assert yaml.__with_libyaml__        # else the fast loader is PyYAML's and this is moot
+    text = path.read_text('utf-8')
+    loader = yamlfile._Loader(text)
+    loader.path = path
+    assert _with_lines(yamlfile.parse_yaml(text, path)) == _with_lines(loader.get_single_data())
