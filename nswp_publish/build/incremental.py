@@ -14,8 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from ..content.yamlfile import load_plain
 from ..output import write_if_changed
 from ..pdf.fonts import font_file
 
@@ -175,7 +174,7 @@ def plan(project, request, check_content=True):
             manifest.unchecked.append((folder, content))
             if check_content:
                 check_changed_content(project, manifest)
-        meta = yaml.safe_load((folder / 'publication.yaml').read_text('utf-8'))
+        meta = load_plain((folder / 'publication.yaml').read_text('utf-8'))
         slug, languages, editions = meta['slug'], meta['languages'], meta['editions']
         output_name = meta.get('output_name') or f'nswp-{slug}'
         declared.update(editions)

@@ -13,6 +13,7 @@ import yaml
 
 from ..content import revisions
 from ..content.model import SLUG
+from ..content.yamlfile import load_plain
 from ..errors import DocumentError, PublishError, UsageError, display_path
 from ..i18n.catalog import INTERFACE_DOMAIN
 from ..i18n.workflow import update_all
@@ -97,7 +98,7 @@ def existing_styles(folder):
     """The `word_styles` of a publication imported before (what the last import used)."""
     path = folder / 'publication.yaml'
     try:
-        data = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
+        data = load_plain(path.read_text(encoding='utf-8')) or {}
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

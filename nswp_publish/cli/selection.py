@@ -15,6 +15,7 @@ import argparse
 
 import yaml
 
+from ..content.yamlfile import load_plain
 from ..errors import UsageError
 from ..wording import did_you_mean
 
@@ -78,7 +79,7 @@ def publication_meta(project):
     found = {}
     for path in sorted(project.content_dir.glob('*/publication.yaml')):
         try:
-            meta = yaml.safe_load(path.read_text('utf-8'))
+            meta = load_plain(path.read_text('utf-8'))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             meta = None
         found[path.parent.name] = meta if isinstance(meta, dict) else None

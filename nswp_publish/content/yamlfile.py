@@ -117,6 +117,12 @@ def _has_alias(node):
     return False
 
 
+def load_plain(text):
+    """PyYAML's `safe_load`, composed by libyaml: plain data, for a quick look at a file (the
+    plan, the command line) whose full check is the content loader's."""
+    return yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+
+
 def parse_yaml(text, path):
     """Parse YAML text; values carry their lines (`LineStr`, `LineDict`, `LineList`)."""
     if len(text) > MAX_BYTES:

@@ -32,6 +32,7 @@ import yaml
 
 from ..content import revisions
 from ..content.load import load_publication
+from ..content.yamlfile import load_plain
 from ..errors import ContentError, DocumentError, display_path
 from ..output import write_atomic
 from .yamlwrite import NAME_KEYS, OWNED_KEYS, publication_data, render_files
@@ -124,7 +125,7 @@ def merge_publication(folder, doc, slug, languages, state, force):
     if force or not path.exists() or not state:
         return fresh, []
     try:
-        current = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
+        current = load_plain(path.read_text(encoding='utf-8')) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise DocumentError(f'publication.yaml cannot be read ({type(error).__name__})', path,
                             hint='fix it (build.py check names the line), then import '
