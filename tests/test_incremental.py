@@ -282,6 +282,22 @@ def test_a_worker_is_given_the_files_of_the_languages_it_has_translated():
     assert next_job([fr_page, ru_page], {('report', 'ru', 'pdf')}) == fr_page   # web: its own
 
 
+def test_a_worker_is_given_another_publications_file_in_a_language_it_has_laid_out():
+    """Its fonts and hyphenation patterns are loaded: a file of the same weight in that
+    language goes to it before one in another language, never before its own translation."""
+    def job(slug, language, seconds, fmt='pdf'):
+        return Job(slug, language, 'main', fmt, Path(f'{slug}-{language}.{fmt}'), '', 0, seconds)
+    guide_fr, guide_zh = job('guide', 'fr', 0.7), job('guide', 'zh', 0.6)
+    brief_zh, brief_zh_epub = job('brief', 'zh', 0.65), job('brief', 'zh', 0.5, 'epub')
+    remaining = sorted([guide_fr, guide_zh, brief_zh], key=heaviest_first)
+    zh_done = {('report', 'zh', 'pdf')}
+    assert next_job(remaining, zh_done) == brief_zh             # not fr's, 0.05 s longer
+    assert next_job(remaining, zh_done | {('guide', 'zh', 'pdf')}) == guide_zh
+    assert next_job(remaining, {('report', 'zh', 'html')}) == guide_fr  # a web page lays out none
+    assert next_job([guide_fr, brief_zh_epub], zh_done) == brief_zh_epub
+    assert next_job([job('guide', 'fr', 1.4), brief_zh], zh_done).language == 'fr'  # 2x rule
+
+
 def test_a_worker_that_cannot_start_says_why_for_each_file(project, monkeypatch):
     from nswp_publish.build import parallel
 
