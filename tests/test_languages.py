@@ -82,6 +82,9 @@ def test_briefing_pdf_has_its_language_text_and_fonts(built, language):
     assert {'Noto-Naskh-Arabic', 'Noto-Sans-Arabic', 'Noto-Sans'} <= fonts
     assert not re.findall(r'[0-9]', text), re.findall(r'.{8}[0-9].{8}', text)[:5]
     assert set('٢٣٧') <= set(text)                       # 237 members
+    # Percentages with Arabic's own sign (Babel would keep the pattern's "%"); pypdf reads
+    # the digits of a right-to-left run in either order.
+    assert re.search('(٧٤|٤٧)٪', text) and '%' not in text
     # The page number of an inside page, at its foot, in Arabic-Indic digits.
     assert reader.pages[1].extract_text().strip().split('\n')[-1].strip() == '٢'
 
@@ -103,6 +106,10 @@ def test_arabic_chart_reads_from_the_right(built):
     swatches = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="12"', svg)]
     assert swatches == sorted(swatches, reverse=True)       # legend from the right
     assert '٤١' in svg and '41' not in re.sub(r'"[^"]*"', '', svg)
+    # The web page's percentages keep CLDR's letter mark after the sign, for the browser's
+    # bidi; the PDF's chart, in visual order already, has no mark a font could lack.
+    assert '٧٤٪\u061c' in html and '%' not in re.sub(r'<style.*?</style>|"[^"]*"', '', html,
+                                                    flags=re.S)
 
 
 # -- the web page in a browser --------------------------------------------------------------
@@ -187,6 +194,18 @@ def test_typed_spaces_give_the_same_output_and_quotes_follow_the_language():
 
 
 # -- six plural forms, as msgfmt counts them ------------------------------------------------
+
+def test_percentages_take_the_sign_of_the_languages_numbering_system():
+    from decimal import Decimal
+    from nswp_publish.content.model import Percent
+    from nswp_publish.i18n.translate import format_value
+    from nswp_publish.render.charts import visual_order
+    assert format_value(Percent(Decimal('0.74')), 'ar', 'arab') == '٧٤٪\u061c'
+    assert format_value(Percent(Decimal('0.74')), 'ar', 'latn') == '74\u200e%\u200e'   # CLDR's
+    assert format_value(Percent(Decimal('0.74')), 'fr', 'latn') == '74\xa0%'
+    assert format_value(Percent(Decimal('0.74')), 'zh', 'latn') == '74%'
+    assert '\u061c' not in visual_order('نسبة ٧٤٪\u061c')
+
 
 def test_arabic_plurals_are_chosen_as_msgfmt_compiles_them(tmp_path):
     """A catalog with six different forms: the build picks the one GNU gettext picks from

@@ -232,3 +232,21 @@ def in_digits(text, numbering):
     """`text` with its digits 0-9 written in `numbering`'s."""
     table = digit_table(numbering)
     return text.translate(table) if table else text
+
+
+@functools.lru_cache(maxsize=64)
+def percent_sign(locale, numbering):
+    """CLDR's percent sign for a locale (a Babel `Locale` or its code) in a numbering
+    system: "٪؜" for Arabic in its own digits (the sign, then an Arabic letter mark that
+    keeps it beside its number in right-to-left text), "%" for most."""
+    if isinstance(locale, str):
+        locale = Locale.parse(locale, sep='-' if '-' in locale else '_')
+    return locale.number_symbols.get(numbering, {}).get('percentSign', '%')
+
+
+def with_percent_sign(text, locale, numbering):
+    """A percentage Babel formatted, with its locale's sign: Babel's `format_percent` keeps
+    the "%" of CLDR's pattern whatever the numbering system (Babel 2.18), and says so for
+    no locale but by its symbols."""
+    sign = percent_sign(locale, numbering)
+    return text.replace('%', sign) if sign != '%' else text

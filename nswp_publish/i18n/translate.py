@@ -20,7 +20,7 @@ from ..content.model import Message, Percent, YearMonth
 from ..errors import CatalogError, ContentError, display_path
 from .checks import check_message, silenced
 from .collation import collated
-from .cldr import in_digits
+from .cldr import in_digits, with_percent_sign
 from .typography import Typesetter, isolate_ltr, same_text
 
 
@@ -70,7 +70,8 @@ def format_value(value, locale, numbering='latn'):
         return in_digits(format_skeleton('yMMMM', value.as_date(), locale=locale), numbering)
     try:
         if isinstance(value, Percent):
-            text = format_percent(value.value, locale=locale, numbering_system=numbering)
+            text = with_percent_sign(format_percent(
+                value.value, locale=locale, numbering_system=numbering), locale, numbering)
         else:
             text = format_decimal(value, locale=locale, numbering_system=numbering)
     except UnsupportedNumberingSystemError:

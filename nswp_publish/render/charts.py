@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from ..content.chartdata import KINDS, Series, check_data, number_value
 from ..content.model import Percent
 from ..errors import ContentError
-from ..i18n.cldr import in_digits
+from ..i18n.cldr import in_digits, with_percent_sign
 
 #: Series colours in order, each with >= 4.5:1 contrast against white (tests check it),
 #: neighbours far apart in hue and lightness.
@@ -133,6 +133,9 @@ class _Numbers:
                             **options)
         except UnsupportedNumberingSystemError:
             text = function(number, locale=self.locale, **options)
+        else:
+            if function is format_percent:
+                text = with_percent_sign(text, self.locale, self.numbering)
         return in_digits(text, self.numbering)
 
     def value(self, value):
@@ -326,6 +329,8 @@ class _Drawing:
         return Markup(head + ''.join(self.parts) + '</svg>')
 
 
+_BIDI_MARKS = dict.fromkeys(map(ord, '\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e'
+                                  '\u2066\u2067\u2068\u2069'))
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={'delete_harakat': True})
 
 
@@ -334,7 +339,10 @@ def visual_order(text):
     joined (arabic_reshaper, its vowel marks dropped, as a letter-by-letter renderer would
     show them on dotted circles), then reordered by the Unicode bidi algorithm (python-bidi),
     the base direction right to left. For WeasyPrint's SVG text only: browsers shape it."""
-    return get_display(_RESHAPER.reshape(text), base_dir='R')
+    seen = get_display(_RESHAPER.reshape(text), base_dir='R')
+    # Bidi marks (CLDR puts one after Arabic's percent sign) have done their work once the
+    # text is in visual order; left in, a font without a glyph for them would show a box.
+    return seen.translate(_BIDI_MARKS)
 
 
 def _ticks(low, high, count=5):
