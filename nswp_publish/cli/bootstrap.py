@@ -40,6 +40,9 @@ SYSTEM_PACKAGES = {
     'libicu-dev': ('file', '/usr/include/unicode/coll.h'),
     'pkg-config': ('command', 'pkg-config'),
     'g++': ('command', 'g++'),
+    # Word's vector pictures (EMF, WMF) into SVG, for `import` (wordimport.metafiles).
+    'emf2svg': ('command', 'emf2svg-conv'),
+    'libwmf-bin': ('command', 'wmf2svg'),
 }
 
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from .document import Chapter, ImportedImage, ImportWarning
 from .inlines import InlineRenderer, markup_plain
+from .metafiles import CONVERTERS, MetafileError, to_svg
 from .pandocast import Places, custom_style, plain_text, slugify, unique, unwrap_divs
 
 #: Paragraph styles that say nothing the schema keeps: no warning for them.
@@ -64,7 +65,7 @@ class Walker:
                                    (previous_footnotes or {}).items()}
         self.footnote_ids = set()
         self.images = []
-        self.image_names = {}
+        self.image_files = {}      # picture digest -> (file name, bytes to write)
         self.pending_images = []
         self.pending_ids = []
         self.media_dir = media_dir
@@ -491,7 +492,9 @@ class Walker:
         data = self.read_media(src, place)
         if data is None:
             return {'p': alt} if alt else None
-        name = self.image_name(data, plain_text(alt_inlines), place)
+        name, data = self.image_file(data, plain_text(alt_inlines), place)
+        if name is None:                # a format the build cannot read, not converted
+            return {'p': alt} if alt else None
         if not alt:
             self.warn(place, f'the picture {name} has no alt text (in Word: right-click > '
                       'View Alt Text): the build will ask for it', 'image')
@@ -517,24 +520,41 @@ class Walker:
                       'is kept as a paragraph)', 'image')
             return None
 
-    def image_name(self, data, alt, place):
-        """A readable, stable file name: the alt text's first words and a hash of the bytes
-        (the same picture twice is one file; a re-import gives the same name)."""
+    def image_file(self, data, alt, place):
+        """(A readable, stable file name, the bytes to write): the name from the alt text's
+        first words and a hash of the picture as Word holds it (the same picture twice is
+        one file; a re-import gives the same name); the bytes converted where the build
+        does not read Word's format."""
         digest = hashlib.sha256(data).hexdigest()
-        if digest in self.image_names:
-            return self.image_names[digest]
+        if digest in self.image_files:
+            return self.image_files[digest]
         kind = image_kind(data)
-        if kind not in ('png', 'jpg', 'svg'):
+        if kind in CONVERTERS:
+            try:
+                data, kind, was = to_svg(data, kind), 'svg', kind
+            except MetafileError as error:
+                self.warn(place, f'a picture is {kind.upper()} (Word\'s vector format) and was '
+                          f'left out (its alt text is kept as a paragraph): {error}; or save '
+                          'it as SVG or PNG in Word', 'image')
+                self.image_files[digest] = None, None
+                return None, None
+            else:
+                self.warn(place, f'a {was.upper()} picture was converted to SVG: check it '
+                          'against the Word document', 'image')
+        elif kind not in ('png', 'jpg', 'svg'):
             converted = convert_image(data)
             if converted:
                 self.warn(place, f'a {kind.upper()} picture was converted to PNG', 'image')
                 data, kind = converted, 'png'
             else:
-                self.warn(place, f'a picture is {kind.upper()}, which the build does not '
-                          'read (PNG, JPEG or SVG): convert it by hand', 'image')
+                self.warn(place, f'a picture is {kind.upper()}, which the build does not read, '
+                          'and was left out (its alt text is kept as a paragraph): save it as '
+                          'PNG, JPEG or SVG and put it in by hand', 'image')
+                self.image_files[digest] = None, None
+                return None, None
         name = f'{slugify(alt, words=4, length=32) or "picture"}-{digest[:8]}.{kind}'
-        self.image_names[digest] = name
-        return name
+        self.image_files[digest] = name, data
+        return name, data
 
     def horizontal_rule(self, block):
         self.warn(self.places.here(), 'a horizontal line was left out (decoration)', 'format')
@@ -628,17 +648,17 @@ def image_kind(data):
     head = data[:512].lstrip().lower()
     if head.startswith((b'<?xml', b'<svg')) and b'<svg' in data[:4096].lower():
         return 'svg'
+    if data.startswith(b'\x01\x00\x00\x00') and data[40:44] == b' EMF':   # its header record
+        return 'emf'
     for magic, kind in ((b'GIF8', 'gif'), (b'BM', 'bmp'), (b'II*\x00', 'tiff'),
-                        (b'MM\x00*', 'tiff'), (b'\x01\x00\x00\x00', 'emf'),
-                        (b'\xd7\xcd\xc6\x9a', 'wmf'), (b'RIFF', 'webp')):
+                        (b'MM\x00*', 'tiff'), (b'\xd7\xcd\xc6\x9a', 'wmf'), (b'RIFF', 'webp')):
         if data.startswith(magic):
             return kind
     return 'bin'
 
 
 def convert_image(data):
-    """GIF, BMP, TIFF, WebP -> PNG with Pillow; EMF/WMF (Word's vector clip art) need
-    LibreOffice or Inkscape: not done here (None)."""
+    """GIF, BMP, TIFF, WebP -> PNG with Pillow, or None (EMF and WMF: `metafiles`)."""
     try:
         with Image.open(io.BytesIO(data)) as picture:
             buffer = io.BytesIO()
