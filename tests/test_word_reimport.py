@@ -148,12 +148,38 @@ def test_hand_edits_the_document_did_not_touch_are_kept(imported, tmp_path, caps
     assert cli.main(['--pub', 'rich', '--format', 'html', '--lang', 'en']) == 0
 
 
-def test_a_hand_edit_the_document_also_changed_stops_the_import(imported, tmp_path, capsys):
-    project, _ = imported
+def test_a_hand_edit_and_the_documents_change_to_one_file_are_merged(imported, tmp_path,
+                                                                      capsys):
+    project, french = imported
     folder = project.content_dir / 'rich'
     findings = folder / 'findings.yaml'
     findings.write_text(findings.read_text().replace('The last paragraph.',
-                                                     'The last paragraph, edited here.'))
+                                                     'The last paragraph, edited here.')
+                        + '  - box:\n      kind: case-study\n      blocks:\n'
+                          '        - p: "Added by hand."\n')
+    version2 = edit_docx(tmp_path / 'lo-rich.docx', reword={CHANGED_OLD: CHANGED_NEW})
+    assert cli.main(['import', str(version2), '--pub', 'rich']) == 0
+    assert re.search(r"merged \(your edits and the document's\)\s+content/rich/findings\.yaml",
+                     capsys.readouterr().out)
+    text = findings.read_text()
+    assert CHANGED_NEW in text and CHANGED_OLD not in text                  # the document's
+    assert 'The last paragraph, edited here.' in text and 'Added by hand.' in text   # yours
+    catalog = french_catalog(project)
+    assert catalog[CHANGED_NEW].fuzzy and catalog[CHANGED_NEW].string == french[CHANGED_OLD]
+    assert cli.main(['--pub', 'rich', '--format', 'html', '--lang', 'en']) == 0
+    # The next import merges against this document's version: your edits are still yours.
+    assert cli.main(['import', str(version2), '--pub', 'rich']) == 0
+    assert re.search(r'kept \(edited by hand\)\s+content/rich/findings\.yaml',
+                     capsys.readouterr().out)
+    assert findings.read_text() == text
+
+
+def test_a_hand_edit_the_document_also_made_to_the_same_lines_stops_the_import(
+        imported, tmp_path, capsys):
+    project, _ = imported
+    folder = project.content_dir / 'rich'
+    findings = folder / 'findings.yaml'
+    findings.write_text(findings.read_text().replace(CHANGED_OLD, 'Reworded here instead.'))
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     version2 = edit_docx(tmp_path / 'lo-rich.docx', reword={CHANGED_OLD: CHANGED_NEW})
     assert cli.main(['import', str(version2), '--pub', 'rich']) == 1
@@ -162,6 +188,20 @@ def test_a_hand_edit_the_document_also_changed_stops_the_import(imported, tmp_pa
         'changes too: findings.yaml' in error and '.import-conflicts' in error
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     assert CHANGED_NEW in (folder / '.import-conflicts' / 'findings.yaml').read_text()
+
+
+def test_the_three_way_merge_takes_each_sides_change_and_refuses_a_clash():
+    from nswp_publish.wordimport.reimport import merge_lines
+    base = ['a\n', 'b\n', 'c\n', 'd\n', 'e\n']
+    assert merge_lines(base, ['a\n', 'b\n', 'c\n', 'd\n', 'E\n'],
+                       ['a\n', 'B\n', 'c\n', 'd\n', 'e\n']) == ['a\n', 'B\n', 'c\n', 'd\n', 'E\n']
+    assert merge_lines(base, ['a\n', 'b\n', 'c\n', 'new\n', 'd\n', 'e\n'],
+                       ['a\n', 'c\n', 'd\n', 'e\n']) == ['a\n', 'c\n', 'new\n', 'd\n', 'e\n']
+    assert merge_lines(base, ['a\n', 'X\n', 'c\n', 'd\n', 'e\n'],
+                       ['a\n', 'X\n', 'c\n', 'd\n', 'e\n']) == ['a\n', 'X\n', 'c\n', 'd\n', 'e\n']
+    assert merge_lines(base, ['a\n', 'X\n', 'c\n', 'd\n', 'e\n'],
+                       ['a\n', 'Y\n', 'c\n', 'd\n', 'e\n']) is None          # the same line
+    assert merge_lines(base, [*base, 'mine\n'], [*base, 'theirs\n']) is None  # one place
 
 
 def test_publication_yaml_is_merged_key_by_key(imported, tmp_path, capsys):

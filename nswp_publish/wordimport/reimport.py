@@ -6,8 +6,10 @@ what the last import wrote (each file's hash, the values of publication.yaml it 
 footnotes' ids, the text of every message) so that this import can tell:
 
 * a file edited by hand since (a chart added, a box reworded): kept if the document did not
-  change it, else the import stops and names the file, leaving the document's version in
-  `.import-conflicts/` to merge by hand;
+  change it, else merged with the document's changes line by line against what the last
+  import wrote (kept in the state); only where both changed the same lines does the import
+  stop and name the file, leaving the document's version in `.import-conflicts/` to merge
+  by hand;
 * publication.yaml, which a person always edits (editions, languages, short title): merged
   key by key; a key both the document and a person changed stops the import;
 * which paragraphs were added, changed and removed, and which pictures are new: the change
@@ -37,6 +39,8 @@ from ..errors import ContentError, DocumentError, display_path
 from ..output import write_atomic
 from .yamlwrite import NAME_KEYS, OWNED_KEYS, publication_data, render_files
 
+#: A file's action when the hand's edits and the document's were merged (`merge_file`).
+MERGED = 'merged (your edits and the document\'s)'
 #: Where the document's version of a conflicting file is left.
 CONFLICTS = '.import-conflicts'
 #: How alike an old and a new paragraph must be (difflib's ratio) to count as one changed
@@ -76,12 +80,13 @@ def import_into(doc, folder, languages, *, force=False):
     publication, merged_conflicts = merge_publication(folder, doc, slug, languages, state,
                                                       force)
     files = render_files(doc, slug, publication)
-    plan, conflicts = plan_writes(folder, files, recorded, force)
+    written = dict(files)               # the document's own version of each file
+    plan, conflicts = plan_writes(folder, files, recorded, force, state.get('bases') or {})
     conflicts = merged_conflicts + conflicts
     if conflicts:
         shelter = folder / CONFLICTS
         for name in conflicts:
-            write_atomic(shelter / name.split(' ')[0], files[name.split(' ')[0]])
+            write_atomic(shelter / name.split(' ')[0], written[name.split(' ')[0]])
         raise DocumentError(
             f'{len(conflicts)} file{"s" if len(conflicts) > 1 else ""} edited by hand since '
             f'the last import that the document changes too: {", ".join(conflicts)}', folder,
@@ -94,8 +99,12 @@ def import_into(doc, folder, languages, *, force=False):
         'version': 1, 'source': doc.source.name, 'source_sha256': doc.source_sha256,
         'imported': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
         'pandoc': doc.pandoc_version,
-        'files': {name: sha256(files[name]) if name in files else recorded[name]
+        'files': {name: sha256(written[name]) if name in written else recorded[name]
                   for name, action in plan if action != 'removed'},
+        # What this import wrote of each chapter and the notes: the base the next one
+        # merges a file edited by hand against (`merge_lines`).
+        'bases': {name: written[name].decode('utf-8') for name in sorted(written)
+                  if name.endswith('.yaml') and name != 'publication.yaml'},
         'publication': owned_values(publication), 'footnotes': doc.footnotes,
         'images': sorted(image.name for image in doc.images), 'texts': texts,
         'revisions': revisions.chain_revisions(
@@ -151,12 +160,15 @@ def merge_publication(folder, doc, slug, languages, state, force):
     return merged, conflicts
 
 
-def plan_writes(folder, files, recorded, force):
+def plan_writes(folder, files, recorded, force, bases=None):
     """What to do with each file: [(name, action)], and the files in conflict. A file the
-    last import wrote and a person edited since is kept if the document did not change it
-    and a conflict if it did; one the document no longer has is removed unless edited.
-    Files the import never wrote (style.css, CSV files, templates) are never touched."""
+    last import wrote and a person edited since is kept if the document did not change it;
+    if it did, the two changes are merged line by line against what the last import wrote
+    (`bases`; `files` then holds the merge), and the file is a conflict only where they
+    touch the same lines. One the document no longer has is removed unless edited. Files
+    the import never wrote (style.css, CSV files, templates) are never touched."""
     plan, conflicts = [], []
+    bases = bases or {}
     for name, data in files.items():
         path = folder / name
         current = sha256(path.read_bytes()) if path.exists() else None
@@ -169,6 +181,9 @@ def plan_writes(folder, files, recorded, force):
             plan.append((name, 'updated'))          # publication.yaml: merged already
         elif last is not None and new == last:
             plan.append((name, 'kept (edited by hand)'))
+        elif (merged := merge_file(bases.get(name), last, path.read_bytes(), data)) is not None:
+            files[name] = merged
+            plan.append((name, MERGED))
         else:
             conflicts.append(name)
     for name, last in recorded.items():
@@ -180,6 +195,57 @@ def plan_writes(folder, files, recorded, force):
         else:
             plan.append((name, 'kept (edited by hand; no longer in the document)'))
     return plan, conflicts
+
+
+def merge_file(base, base_sha256, mine, theirs):
+    """A file edited by hand (`mine`) and by the document (`theirs`) since the last import
+    wrote `base`, merged, as bytes; None where both changed the same lines, where the base
+    is not known (a state from before bases were kept), or where the merge is no YAML."""
+    if base is None or sha256(base.encode('utf-8')) != base_sha256:
+        return None
+    try:
+        lines = merge_lines(base.splitlines(keepends=True),
+                            mine.decode('utf-8').splitlines(keepends=True),
+                            theirs.decode('utf-8').splitlines(keepends=True))
+    except UnicodeDecodeError:
+        return None
+    if lines is None:
+        return None
+    text = ''.join(lines)
+    try:
+        load_plain(text)
+    except yaml.YAMLError:
+        return None
+    return text.encode('utf-8')
+
+
+def merge_lines(base, mine, theirs):
+    """A three-way merge of lists of lines (diff3's): where only one side changed a stretch
+    of the base, its change; where both made the same change, it once; None if both
+    changed the same stretch differently (two insertions at one place included)."""
+    def matched(other):
+        matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+        return {block.a + offset: block.b + offset
+                for block in matcher.get_matching_blocks() for offset in range(block.size)}
+    in_mine, in_theirs = matched(mine), matched(theirs)
+    # The base lines both sides kept, in order: the stretches between them are merged.
+    stable = [line for line in range(len(base)) if line in in_mine and line in in_theirs]
+    merged, at_base, at_mine, at_theirs = [], 0, 0, 0
+    for line in [*stable, None]:
+        end_base, end_mine, end_theirs = ((len(base), len(mine), len(theirs)) if line is None
+                                          else (line, in_mine[line], in_theirs[line]))
+        old = base[at_base:end_base]
+        ours, others = mine[at_mine:end_mine], theirs[at_theirs:end_theirs]
+        if ours == old or ours == others:
+            merged += others
+        elif others == old:
+            merged += ours
+        else:
+            return None
+        if line is not None:
+            merged.append(base[line])
+            at_base, at_mine, at_theirs = line + 1, end_mine + 1, end_theirs + 1
+    return merged
 
 
 def swap_in(folder, plan, files, state_bytes, languages, doc):
@@ -199,7 +265,7 @@ def swap_in(folder, plan, files, state_bytes, languages, doc):
         else:
             staged.mkdir()
         for name, action in plan:
-            if action in ('created', 'updated'):
+            if action in ('created', 'updated', MERGED):
                 write_atomic(staged / name, files[name])
             elif action == 'removed':
                 (staged / name).unlink()
