@@ -1,9 +1,18 @@
 """Shared fixtures: the real project built once per test session, and PDF text helpers."""
+import atexit
 import logging
+import os
 import re
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
+
+# The tests' projects live in temporary folders, and compiled templates are cached by
+# their path: a session's cache (the fonts' character maps too) is its own, not the
+# user's, which would keep every test's templates forever. Set before the package reads it.
+os.environ['XDG_CACHE_HOME'] = tempfile.mkdtemp(prefix='nswp-test-cache-')
+atexit.register(shutil.rmtree, os.environ['XDG_CACHE_HOME'], True)
 
 import pytest
 from pypdf import PdfReader
