@@ -94,3 +94,24 @@ def test_the_package_and_its_stages_import_nothing_heavy_for_the_command_line():
     result = subprocess.run([sys.executable, '-c', probe], cwd=ROOT, capture_output=True,
                             text=True, check=True)
     assert result.stdout.strip() == '[]'
+
+
+def test_a_parallel_build_leaves_the_pipeline_to_its_workers(tmp_path):
+    """The main process of a build only plans, hands out and collects: the results its
+    workers send back, unpickled, import nothing of the pipeline, and content the last
+    build checked is not loaded again there."""
+    output = str(tmp_path / 'out')
+
+    def build(*options):
+        probe = ('import sys; from nswp_publish.cli.main import main; '
+                 f'code = main(["--output", {output!r}, "--format", "html", "--jobs", "2", '
+                 f'*{list(options)!r}]); '
+                 'print(code, sorted(m for m in ("jinja2", "babel", "weasyprint", "markdown_it",'
+                 ' "nswp_publish.build.pipeline", "nswp_publish.content.load") '
+                 'if m in sys.modules))')
+        result = subprocess.run([sys.executable, '-c', probe], cwd=ROOT, capture_output=True,
+                                text=True, check=True)
+        return result.stdout.strip().splitlines()[-1]
+    # A new output folder: this process checks the content before anything is built.
+    assert build() == "0 ['markdown_it', 'nswp_publish.content.load']"
+    assert build('--force') == '0 []'

@@ -135,7 +135,10 @@ def _font_digest(language, manifest):
 def check_changed_content(project, manifest):
     """Load each publication the plan found changed since it was last checked, which
     raises its errors (file and line); then remember it as checked."""
-    # Only now the content loader (Markdown, images): a no-op build never needs it.
+    if not manifest.unchecked:
+        return
+    # Only now the content loader (Markdown, images): a build of content already checked
+    # never needs it in this process (its workers load the content themselves).
     from ..content.load import load_publication
     while manifest.unchecked:
         folder, content = manifest.unchecked[0]

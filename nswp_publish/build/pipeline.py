@@ -8,8 +8,6 @@ import functools
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
 from ..content.load import load_publications
 from ..content.model import iter_blocks
@@ -26,6 +24,7 @@ from ..render import media
 from ..render.language_styles import language_stylesheet
 from ..render.renderer import Renderer, visible_text
 from ..wording import counted
+from .results import Result  # noqa: F401 - where the build's callers find it
 
 __all__ = ['BuildRequest', 'Builder', 'Project', 'Result', 'check_glyphs', 'outputs_of']
 
@@ -35,20 +34,6 @@ MEDIUM = {'pdf': 'print', 'html': 'web', 'epub': 'epub'}
 #: The template whose `set`s word what an EPUB needs beyond the book (templates/epub/).
 EPUB_WORDING = 'epub/wording.html'
 
-
-
-@dataclass
-class Result:
-    """What happened to one output file."""
-
-    path: Path
-    language: str
-    edition: str
-    fmt: str
-    status: str                 # 'written' or 'failed'
-    error: str | None = None
-    warnings: tuple = ()        # messages shown in English, as `file:line: ...` lines
-    seconds: float | None = None    # a PDF's layout time, which orders the next build
 
 
 def interface_catalog(project, language, read=read_catalog):
