@@ -42,10 +42,10 @@ PEAK_KB = {}     # command name -> the largest resident size of any of its proce
 CPU = {}         # command name -> [CPU seconds (user + system) of its process tree, per run]
 
 
-def timed(command, name=None):
+def timed(command, name=None, env=None):
     """Wall-clock seconds of a command; its process tree's peak memory goes to PEAK_KB."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -325,7 +325,31 @@ def measure(scratch, repeat):
         for web, pdf in child('--preview', loop, '--repeat', 3):
             runs['preview web'].append(web)
             runs['preview pdf'].append(pdf)
+    floor['timeline'] = traced_build([*build, '--force'], scratch / 'timeline.jsonl')
     return runs, floor
+
+
+def traced_build(command, timeline):
+    """Where one more cold build's time goes, from its timeline (`parallel.trace`): when the
+    workers were forked and ready, the files' CPU seconds, how far apart the workers ended
+    and what came after the last file. Seconds from the command's start."""
+    from nswp_publish.build.parallel import TRACE_VARIABLE
+    started = time.time()
+    timed(command, env={**os.environ, TRACE_VARIABLE: str(timeline)})
+    ended = time.time()
+    events = [json.loads(line) for line in timeline.read_text('utf-8').splitlines()]
+    files = [event for event in events if event['event'] == 'file']
+    ends = {}
+    for event in files:
+        ends[event['pid']] = max(ends.get(event['pid'], 0), event['started'] + event['seconds'])
+    ready = [event for event in events if event['event'] == 'ready']
+    return {'total': ended - started,
+            'forked': next(e['at'] for e in events if e['event'] == 'forking') - started,
+            'ready': [event['at'] - started for event in ready],
+            'start cpu': [event['cpu'] for event in ready],
+            'files cpu': sum(event['cpu_seconds'] for event in files),
+            'ends apart': max(ends.values()) - min(ends.values()),
+            'after': ended - max(ends.values())}
 
 
 def main():
@@ -407,6 +431,12 @@ def main():
     print(f'CPU seconds (median): floor {cpu["floor"]:.2f}, cold build {cpu["full matrix"]:.2f} '
           f'(ratio {cpu["full matrix"] / cpu["floor"]:.2f}, every process counted); zh summary '
           f'build {cpu["zh summary"]:.2f}, WeasyPrint alone on it {cpu["zh floor"]:.2f}')
+    line = floor['timeline']
+    print(f'one more cold build, traced ({line["total"]:.2f} s): workers forked at '
+          f'{line["forked"]:.2f} s, ready at {min(line["ready"]):.2f} to {max(line["ready"]):.2f} '
+          f's (their start: {max(line["start cpu"]):.2f} CPU s each); its files took '
+          f'{line["files cpu"]:.2f} CPU s (the floor: {cpu["floor"]:.2f}); the workers ended '
+          f'{line["ends apart"]:.2f} s apart, the build {line["after"]:.2f} s after the last file')
     print('all runs (s): ' + '; '.join(f'{name} ' + ' '.join(f'{s:.2f}' for s in values)
                                        for name, values in runs.items()))
     for name, kilobytes in PEAK_KB.items():

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from ..errors import PublishError
 from ..output import remove_partial
 from ..pdf.image_streams import build_folder
+from .results import Result
 
 _builder = None
 _writing = False
@@ -78,7 +79,6 @@ def _build_in_worker(job, request):
     except _Stopped:
         os._exit(1)                 # the pool would otherwise go on to its next file
     except Exception as error:      # not the input's fault: say which file, keep building
-        from .pipeline import Result
         doing = 'laying out' if job.fmt == 'pdf' else 'rendering'
         return Result(job.path, job.language, job.edition, job.fmt, 'failed', str(PublishError(
             f'{doing} failed unexpectedly ({type(error).__name__}: {error}); the previous '
@@ -90,7 +90,6 @@ def _build_in_worker(job, request):
 def build_file(builder, job, request):
     """Load (once per process), translate, render and write one file: its `Result`; a
     PDF's carries the seconds it took, which order the next build."""
-    from .pipeline import Result
     start = time.perf_counter()
     try:
         publication = builder.publication(job.slug)
@@ -103,7 +102,6 @@ def build_file(builder, job, request):
 
 
 def _died(job):
-    from .pipeline import Result
     return Result(job.path, job.language, job.edition, job.fmt, 'failed', str(PublishError(
         'the process building it stopped unexpectedly (out of memory?); the previous file '
         'is kept', job.path, hint='try again with --jobs 1')))
@@ -165,18 +163,36 @@ def next_job(remaining, translated):
     return same_language or heaviest
 
 
+#: Where a build appends its timeline, one JSON object a line, when this is set: each
+#: process's start, each file's start, seconds and CPU seconds (`benchmarks/bench_build.py`
+#: reads it to say where a cold build's time goes beyond the floor).
+TRACE_VARIABLE = 'NSWP_BUILD_TRACE'
+
+
+def trace(event, **facts):
+    """Append one event of this process to the build's timeline, if one is asked for."""
+    path = os.environ.get(TRACE_VARIABLE)
+    if path:
+        import json
+        line = json.dumps({'event': event, 'pid': os.getpid(), 'at': time.time(),
+                           'cpu': time.process_time(), **facts})
+        with open(path, 'a', encoding='utf-8') as timeline:
+            timeline.write(line + '\n')     # one write of one short line: whole, in order
+
+
 def _serve(connection, project, request, image_folder):
     """A worker's life: start, then build each job received until told to stop (None).
     A worker that cannot start answers each job with the reason."""
+    trace('forked')
     try:
         _start_worker(project, image_folder)
+        trace('ready')
         build = _build_in_worker
     except Exception as error:      # noqa: BLE001 - said for each file, in one line
         reason = f'{type(error).__name__}: {error}'
 
         def build(job, request):
-            from .pipeline import Result
-            return Result(job.path, job.language, job.edition, job.fmt, 'failed',
+                return Result(job.path, job.language, job.edition, job.fmt, 'failed',
                           str(PublishError(f'the build process could not start ({reason})',
                                            job.path, hint='rebuild with --jobs 1 to see where')))
     while True:
@@ -186,7 +202,11 @@ def _serve(connection, project, request, image_folder):
             return
         if job is None:
             return
-        connection.send(build(job, request))
+        started, cpu = time.time(), time.process_time()
+        result = build(job, request)
+        trace('file', name=job.path.name, started=started,
+              seconds=time.time() - started, cpu_seconds=time.process_time() - cpu)
+        connection.send(result)
 
 
 class _Worker:
@@ -308,7 +328,7 @@ def _build_one_pdf(project, request, job, progress=None, meanwhile=None):
     try:
         if meanwhile:
             meanwhile()
-        from .pipeline import Builder, Result
+        from .pipeline import Builder
         builder = Builder(project, log_warnings=False)
         start = time.perf_counter()
         try:
@@ -360,6 +380,7 @@ def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=No
     # Each PNG's PDF stream is made once for the whole build, by the first worker that
     # needs it, in a folder the workers share (image_streams).
     with build_folder(project.output_dir) as image_folder:
+        trace('forking')
         pool = _Workers(workers, project, request, image_folder)
         try:
             if meanwhile:
@@ -369,6 +390,7 @@ def build_jobs(project, request, jobs, workers=None, progress=None, meanwhile=No
             pool.stop()             # interrupted: now, not after the files already queued
             raise
         pool.close()
+    trace('done')
     return results
 
 
