@@ -1,6 +1,7 @@
 """Incremental and parallel builds: only what changed is rebuilt, in a pool of processes,
 with the same bytes as a build in one process."""
 import json
+import os
 
 from nswp_publish.cli import main as cli
 from pathlib import Path
@@ -310,3 +311,20 @@ def test_a_worker_that_cannot_start_says_why_for_each_file(project, monkeypatch)
     assert len(results) == 4 and {result.status for result in results} == {'failed'}
     assert all('the build process could not start (ImportError: libpango-1.0.so.0' in
                result.error and '--jobs 1' in result.error for result in results)
+
+
+def test_a_build_writes_its_timeline_when_asked(project, tmp_path, monkeypatch):
+    from nswp_publish.build.parallel import TRACE_VARIABLE
+    timeline = tmp_path / 'timeline.jsonl'
+    monkeypatch.setenv(TRACE_VARIABLE, str(timeline))        # the workers are forked
+    request = BuildRequest(languages=('en', 'fr'), formats=('html',))
+    todo, _, _ = plan(project, request)
+    build_jobs(project, request, todo, 2)
+    events = [json.loads(line) for line in timeline.read_text().splitlines()]
+    kinds = [event['event'] for event in events]
+    assert kinds[0] == 'forking' and kinds[-1] == 'done'
+    assert kinds.count('forked') == kinds.count('ready') == 2
+    files = [event for event in events if event['event'] == 'file']
+    assert sorted(event['name'] for event in files) == sorted(job.path.name for job in todo)
+    assert all(event['seconds'] > 0 and event['cpu_seconds'] > 0 for event in files)
+    assert len({event['pid'] for event in files}) <= 2 and events[0]['pid'] == os.getpid()
