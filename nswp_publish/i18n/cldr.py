@@ -246,7 +246,7 @@ def percent_sign(locale, numbering):
 
 def with_percent_sign(text, locale, numbering):
     """A percentage Babel formatted, with its locale's sign: Babel's `format_percent` keeps
-    the "%" of CLDR's pattern whatever the numbering system (Babel 2.18), and says so for
-    no locale but by its symbols."""
+    the "%" of CLDR's pattern whatever the numbering system (Babel 2.18), where CLDR gives
+    each system's own sign among the locale's number symbols."""
     sign = percent_sign(locale, numbering)
     return text.replace('%', sign) if sign != '%' else text

@@ -160,7 +160,7 @@ _COMPILING = dict(autoescape=True, extensions=['jinja2.ext.i18n', 'jinja2.ext.do
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept on disk between builds: every build process would otherwise
-    compile each template it uses again (a tenth of a second of each one's start).
+    compile each template it uses again (some 60 ms of each one's first file).
 
     Jinja checks each entry against its template's source; it does not know which Jinja
     compiled it nor with which settings, so the folder is named for both. A cache that
