@@ -71,6 +71,12 @@ def test_a_metafile_becomes_a_plain_svg_the_build_accepts(kind, make, tmp_path):
         assert rectangles[0].get('fill').upper() == '#C8102E'
 
 
+def test_a_wmf_without_its_placeable_header_is_told_and_converted(tmp_path):
+    bare = wmf_rectangle()[22:]                     # the header Word adds, 22 bytes
+    assert image_kind(bare) == 'wmf'
+    assert check_svg(to_svg(bare, 'wmf'), tmp_path / 'picture.svg', tmp_path)
+
+
 def test_a_damaged_metafile_or_a_missing_converter_says_why(monkeypatch):
     damaged = emf_rectangle()[:60] + b'\xff' * 40
     with pytest.raises(MetafileError, match='emf2svg-conv could not read it'):

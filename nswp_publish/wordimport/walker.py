@@ -650,6 +650,9 @@ def image_kind(data):
         return 'svg'
     if data.startswith(b'\x01\x00\x00\x00') and data[40:44] == b' EMF':   # its header record
         return 'emf'
+    if data[:4] in (b'\x01\x00\x09\x00', b'\x02\x00\x09\x00') and data[4:6] in (b'\x00\x03',
+                                                                           b'\x00\x01'):
+        return 'wmf'                    # a WMF without the placeable header Word adds
     for magic, kind in ((b'GIF8', 'gif'), (b'BM', 'bmp'), (b'II*\x00', 'tiff'),
                         (b'MM\x00*', 'tiff'), (b'\xd7\xcd\xc6\x9a', 'wmf'), (b'RIFF', 'webp')):
         if data.startswith(magic):
