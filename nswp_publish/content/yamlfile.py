@@ -90,10 +90,11 @@ def _construct_string(loader, node):
 
 # libyaml parses a chapter some fifteen times faster (about 1 ms, not 15), in every
 # process that loads the content: a build's, each of its workers', the preview's.
-_FastLoader = type('_FastLoader', (yaml.CSafeLoader if yaml.__with_libyaml__ else _Loader,),
-                   {'path': None})
+_C_SAFE_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_FastLoader = (type('_FastLoader', (yaml.CSafeLoader,), {'path': None})
+               if yaml.__with_libyaml__ else _Loader)
 
-for _loader in (_Loader, _FastLoader):
+for _loader in {_Loader, _FastLoader}:
     _loader.add_constructor('tag:yaml.org,2002:map', _construct_mapping)
     _loader.add_constructor('tag:yaml.org,2002:seq', _construct_sequence)
     _loader.add_constructor('tag:yaml.org,2002:str', _construct_string)
@@ -120,7 +121,7 @@ def _has_alias(node):
 def load_plain(text):
     """PyYAML's `safe_load`, composed by libyaml: plain data, for a quick look at a file (the
     plan, the command line) whose full check is the content loader's."""
-    return yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    return yaml.load(text, Loader=_C_SAFE_LOADER)
 
 
 def parse_yaml(text, path):
