@@ -7,8 +7,8 @@ the decorative images, the folding of meaningless inline elements, and the two i
 
 The repair runs once per PDF, in the process that laid it out, and must cost little
 beside the layout (under 5% of it: `benchmarks/bench_build.py` measures it). Every call
-into pikepdf crosses into C++ and wraps a new Python object, so each element's type and
-kids are read once per walk and handed on, rather than asked for again by each part.
+into pikepdf crosses into C++ and wraps a new Python object, so the tree is read once into
+`_Element`s, the parts change those, and only the kids that changed are written back.
 """
 import io
 
@@ -38,16 +38,17 @@ def repair(pdf_bytes, note_prefix):
         if pdf.Root.get('/StructTreeRoot') is None:
             return pdf_bytes
         tree = _StructTree(pdf)
-        # One walk serves the three repairs before folding (none moves what another
-        # looks for), one the two indexes after it; neither reads an element twice.
-        elements = tree.walk()
+        # The three repairs before folding share one reading (none moves what another
+        # looks for); the two indexes read the tree as folding left it.
+        elements = tree.elements()
         _Footnotes(tree).make_notes(note_prefix, elements)
         scope_headers(elements)
         _Decorations(tree).to_artifacts(elements)
-        folder = _Folder(tree)
+        folder = _Folder()
         for element in tree.top():
-            folder.fold(element, tree.kind(element), inside_block=False)
-        elements = tree.walk()
+            folder.fold(element, inside_block=False)
+        tree.write_kids()
+        elements = tree.elements()
         rebuild_parent_tree(tree, elements)
         rebuild_id_tree(tree, elements)
         out = io.BytesIO()
@@ -56,62 +57,104 @@ def repair(pdf_bytes, note_prefix):
         return out.getvalue()
 
 
-class _StructTree:
-    """The tree under the Document element, as the parts below read and change it.
+class _Element:
+    """A structure element as the repair reads and changes it: its PDF object, its type,
+    its parent and its kids (elements as `_Element`, marked content and object references
+    as pikepdf read them)."""
 
-    What a walk reads of each element (its type, its kids) is kept, by the id of the
-    element's Python object (kept alive with it), and every change of kids goes through
-    `set_kids`: a part that meets the same object again reads nothing from the PDF. An
-    element met through another object (pikepdf makes one per access) is read from the
-    PDF, which is always right, only slower.
-    """
+    __slots__ = ('obj', 'kind', 'parent', 'kids', 'read_as_array', 'changed', '_page')
+
+    def __init__(self, obj, kind, parent, kids, read_as_array):
+        self.obj = obj
+        self.kind = kind
+        self.parent = parent
+        self.kids = kids
+        self.read_as_array = read_as_array
+        self.changed = False
+        self._page = _UNREAD
+
+    @property
+    def page(self):
+        """The element's `/Pg` (or None), read once."""
+        if self._page is _UNREAD:
+            self._page = self.obj.get('/Pg')
+        return self._page
+
+    def own_meaning(self):
+        return not _OWN_MEANING.isdisjoint(self.obj.keys())
+
+    def element_kids(self):
+        return [kid for kid in self.kids if type(kid) is _Element]
+
+    def set_kids(self, kids, same=False):
+        """Give the element these kids; `same` says they are the very ones it has. They are
+        written to the PDF by `_StructTree.write_kids`, unless they are the ones it had as
+        an array."""
+        unchanged = self.read_as_array and (same or (
+            len(kids) == len(self.kids) and all(a is b for a, b in zip(kids, self.kids))))
+        self.changed = self.changed or not unchanged
+        self.kids = kids
+
+
+_UNREAD = object()
+
+
+def _read_element(obj, parent):
+    k = obj.get('/K')
+    is_array = isinstance(k, Array)
+    kids = list(k) if is_array else [] if k is None else [k]
+    return _Element(obj, element_type(obj), parent, kids, is_array)
+
+
+class _StructTree:
+    """The tree under the Document element, read once into `_Element`s."""
 
     def __init__(self, pdf):
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
-        self.document = kids_of(self.root)[0]
-        self.read = {}      # id(element) -> (element, kind, kids, whether K was an array)
+        self.document = self._read(kids_of(self.root)[0])
 
-    def kind(self, element):
-        entry = self.read.get(id(element))
-        return entry[1] if entry is not None and entry[0] is element else element_type(element)
-
-    def kids(self, element):
-        entry = self.read.get(id(element))
-        return entry[2] if entry is not None and entry[0] is element else kids_of(element)
-
-    def set_kids(self, element, kids):
-        """Give `element` these kids, unless they are the ones it has (as an array)."""
-        entry = self.read.get(id(element))
-        if entry is not None and entry[0] is element and entry[3] and \
-                len(entry[2]) == len(kids) and all(a is b for a, b in zip(entry[2], kids)):
-            return
-        element.K = Array(kids)
-        self.read[id(element)] = (element, self.kind(element), kids, True)
-
-    def top(self):
-        return [kid for kid in self.kids(self.document) if is_element(kid)]
-
-    def walk(self):
-        """[(element, parent, its type, its kids)] of every structure element, in reading
-        order."""
-        found = []
-        stack = [(self.document, None)]
+    def _read(self, document):
+        """The Document element with every element under it read: each object's type and
+        kids, once."""
+        top = _read_element(document, None)
+        self.everything = [top]
+        stack = [top]
         while stack:
-            element, parent = stack.pop()
-            entry = self.read.get(id(element))
-            if entry is None or entry[0] is not element:
-                k = element.get('/K')
-                is_array = isinstance(k, Array)
-                kids = list(k) if is_array else [] if k is None else [k]
-                entry = self.read[id(element)] = (element, element_type(element), kids, is_array)
-            kids = entry[2]
-            found.append((element, parent, entry[1], kids))
-            stack.extend((kid, element) for kid in reversed(kids) if is_element(kid))
+            element = stack.pop()
+            kids = element.kids
+            for index, kid in enumerate(kids):
+                # Most kids are marked content (an int): asking pikepdf costs ten times more.
+                if type(kid) is not int and is_element(kid):
+                    kids[index] = kid = _read_element(kid, element)
+                    self.everything.append(kid)
+                    stack.append(kid)
+        return top
+
+    def elements(self):
+        """[element] of every structure element under the Document, itself first, in
+        reading order."""
+        found = []
+        stack = [self.document]
+        while stack:
+            element = stack.pop()
+            found.append(element)
+            stack.extend(kid for kid in reversed(element.kids) if type(kid) is _Element)
         return found
 
-    def remove(self, element, parent):
-        self.set_kids(parent, [kid for kid in self.kids(parent) if not _same(kid, element)])
+    def top(self):
+        return self.document.element_kids()
+
+    def write_kids(self):
+        """Write to the PDF the kids of each element that changed."""
+        for element in self.everything:
+            if element.changed:
+                element.obj.K = Array([kid.obj if type(kid) is _Element else kid
+                                       for kid in element.kids])
+
+    @staticmethod
+    def remove(element, parent):
+        parent.set_kids([kid for kid in parent.kids if kid is not element])
 
 
 def _same(a, b):
@@ -119,10 +162,6 @@ def _same(a, b):
 
 
 _OWN_MEANING = frozenset(OWN_MEANING)
-
-
-def _own_meaning(element):
-    return not _OWN_MEANING.isdisjoint(element.keys())
 
 
 class _Footnotes:
@@ -143,59 +182,62 @@ class _Footnotes:
         return destination[0] if isinstance(destination, Array) else None
 
     def calls(self, prefix, elements):
-        """{page objgen: [(link element, its parent, destination name)]} of the links
-        to a note, in reading order."""
+        """{page objgen: [(link element, destination name)]} of the links to a note, in
+        reading order."""
         calls = {}
-        for element, parent, kind, kids in elements:
-            if kind != 'Link':
+        for element in elements:
+            if element.kind != 'Link':
                 continue
-            for kid in kids:
-                if isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR':
+            for kid in element.kids:
+                if type(kid) is not int and type(kid) is not _Element and \
+                        isinstance(kid, Dictionary) and kid.get('/Type') == '/OBJR':
                     name = kid.Obj.get('/Dest')
                     if isinstance(name, String) and str(name).startswith(prefix):
                         page = self.destination_page(str(name))
                         if page is not None:
-                            calls.setdefault(page.objgen, []).append((element, parent, str(name)))
+                            calls.setdefault(page.objgen, []).append((element, str(name)))
         return calls
 
     def make_notes(self, prefix, elements):
         calls = self.calls(prefix, elements)
         tree = self.tree
         for area in tree.top():
-            spans = [kid for kid in kids_of(area) if is_element(kid)]
-            if element_type(area) != 'NonStruct' or not spans or \
-                    any(element_type(span) != 'Span' for span in spans):
+            spans = area.element_kids()
+            if area.kind != 'NonStruct' or not spans or \
+                    any(span.kind != 'Span' for span in spans):
                 continue
-            page = spans[0].get('/Pg')
+            page = spans[0].page
             page_calls = calls.get(page.objgen, []) if page is not None else []
             if len(page_calls) != len(spans):
                 continue        # not a footnote area, or one we cannot match: left as it is
-            for span, (link, parent, name) in zip(spans, page_calls):
-                span.S = Name.Note
-                span.ID = String(name)
-                siblings = list(tree.kids(parent))
-                index = next(i for i, kid in enumerate(siblings) if _same(kid, link))
-                siblings.insert(index + 1, span)
-                tree.set_kids(parent, siblings)
-                span.P = parent
+            for span, (link, name) in zip(spans, page_calls):
+                span.obj.S = Name.Note
+                span.obj.ID = String(name)
+                span.kind = 'Note'
+                parent = link.parent
+                siblings = list(parent.kids)
+                siblings.insert(siblings.index(link) + 1, span)
+                parent.set_kids(siblings)
+                span.obj.P = parent.obj
+                span.parent = parent
             tree.remove(area, tree.document)
 
 
 def scope_headers(elements):
     """Each TH gets `/Scope`: `Column` in a header row or a row of headers only, `Row`
     otherwise."""
-    for row, section, kind, kids in elements:
-        if kind != 'TR':
+    for row in elements:
+        if row.kind != 'TR':
             continue
-        cells = [(cell, element_type(cell)) for cell in kids if is_element(cell)]
-        all_headers = all(cell_kind == 'TH' for _, cell_kind in cells)
-        for cell, cell_kind in cells:
-            if cell_kind != 'TH':
+        cells = row.element_kids()
+        all_headers = all(cell.kind == 'TH' for cell in cells)
+        for cell in cells:
+            if cell.kind != 'TH':
                 continue
-            scope = 'Column' if element_type(section) == 'THead' or all_headers else 'Row'
-            attributes = cell.get('/A')
+            scope = 'Column' if row.parent.kind == 'THead' or all_headers else 'Row'
+            attributes = cell.obj.get('/A')
             if not isinstance(attributes, Dictionary):
-                attributes = cell.A = Dictionary(O=Name.Table)
+                attributes = cell.obj.A = Dictionary(O=Name.Table)
             attributes.Scope = Name('/' + scope)
 
 
@@ -206,15 +248,15 @@ class _Decorations:
         self.tree = tree
 
     def to_artifacts(self, elements):
-        decorative = [(element, parent, kids) for element, parent, kind, kids in elements
-                      if kind == 'Figure' and not str(element.get('/Alt', ''))]
-        for element, parent, kids in decorative:
-            marks = [kid for kid in kids if isinstance(kid, int)]
-            page = element.get('/Pg')
-            if page is None or not marks or any(is_element(kid) for kid in kids):
+        decorative = [element for element in elements
+                      if element.kind == 'Figure' and not str(element.obj.get('/Alt', ''))]
+        for element in decorative:
+            marks = [kid for kid in element.kids if type(kid) is int]
+            page = element.page
+            if page is None or not marks or element.element_kids():
                 continue
             if self.mark_as_artifact(pikepdf.Page(page), set(marks)):
-                self.tree.remove(element, parent)
+                self.tree.remove(element, element.parent)
 
     def mark_as_artifact(self, page, mcids):
         """Turn the marked content `mcids` of a page's content into Artifact sections."""
@@ -239,75 +281,68 @@ class _Decorations:
 class _Folder:
     """Folds Span/NonStruct kids without meaning of their own into their block parent."""
 
-    def __init__(self, tree):
-        self.tree = tree
-
-    def fold(self, element, kind, inside_block):
+    def fold(self, element, inside_block):
         """Fold `element`'s subtree; returns its new kids.
 
         An image inline in a figure sits on a line of its own, whose white space WeasyPrint
         tags as a Span beside the Figure: that goes into the Figure, which a reader meets by
         its alternative text.
         """
-        tree = self.tree
+        kind = element.kind
         inside_block = inside_block or kind in TEXT_BLOCKS or kind == 'Link'
-        kids = tree.kids(element)
+        kids = element.kids
         if not inside_block:
-            typed = [(kid, tree.kind(kid)) for kid in kids if is_element(kid)]
-            figures = [kid for kid, kid_kind in typed if kid_kind == 'Figure']
+            typed = element.element_kids()
+            figures = [kid for kid in typed if kid.kind == 'Figure']
             if len(figures) == 1 and all(
-                    kid_kind in MEANINGLESS and not _own_meaning(kid)
-                    and not any(is_element(grandchild) for grandchild in tree.kids(kid))
-                    for kid, kid_kind in typed if kid is not figures[0]
-                    and not _same(kid, figures[0])):
+                    kid.kind in MEANINGLESS and not kid.own_meaning()
+                    and not kid.element_kids()
+                    for kid in typed if kid is not figures[0]):
                 kids = self.move_into_figure(element, kids, figures[0])
         new_kids = []
-        page = None
+        changed = False
         for kid in kids:
-            if not is_element(kid):
+            if type(kid) is not _Element:
                 new_kids.append(kid)
                 continue
-            kid_kind = tree.kind(kid)
-            grandchildren = self.fold(kid, kid_kind, inside_block)
-            if kid_kind in MEANINGLESS and not grandchildren:
-                continue        # left empty (a footnote's place in the line, a decoration)
-            if inside_block and kid_kind in MEANINGLESS and not _own_meaning(kid):
-                if page is None:
-                    page = (element.get('/Pg'),)
-                new_kids.extend(self.adopt(element, page[0], kid, grandchildren))
+            grandchildren = self.fold(kid, inside_block)
+            if kid.kind in MEANINGLESS and not grandchildren:
+                changed = True  # left empty (a footnote's place in the line, a decoration)
+                continue
+            if inside_block and kid.kind in MEANINGLESS and not kid.own_meaning():
+                new_kids.extend(self.adopt(element, kid, grandchildren))
+                changed = True
             else:
                 new_kids.append(kid)
-        tree.set_kids(element, new_kids)
+        element.set_kids(new_kids, same=not changed)
         return new_kids
 
     def move_into_figure(self, element, kids, figure):
         """The meaningless siblings' content into the figure; returns `element`'s kids
         left."""
-        tree = self.tree
         left = []
         for kid in kids:
-            if is_element(kid) and not _same(kid, figure):
-                tree.set_kids(figure, [*tree.kids(figure), *self.adopt(
-                    figure, figure.get('/Pg'), kid, tree.kids(kid))])
+            if type(kid) is _Element and kid is not figure:
+                figure.set_kids([*figure.kids, *self.adopt(figure, kid, kid.kids)])
             else:
                 left.append(kid)
-        tree.set_kids(element, left)
+        element.set_kids(left)
         return left
 
     @staticmethod
-    def adopt(element, page, kid, grandchildren):
-        """The kids of `kid`, made kids of `element` whose page is `page` (marked content
-        keeps its own page)."""
+    def adopt(element, kid, grandchildren):
+        """The kids of `kid`, made kids of `element` (marked content keeps its own page)."""
         adopted = []
-        kid_page = None
+        same_page = None
         for grandchild in grandchildren:
-            if isinstance(grandchild, int):
-                if kid_page is None:
-                    kid_page = (kid.get('/Pg'),)
-                if not _same(kid_page[0], page):
-                    grandchild = Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=grandchild)
-            elif is_element(grandchild):
-                grandchild.P = element
+            if type(grandchild) is int:
+                if same_page is None:
+                    same_page = _same(kid.page, element.page)
+                if not same_page:
+                    grandchild = Dictionary(Type=Name.MCR, Pg=kid.obj.Pg, MCID=grandchild)
+            elif type(grandchild) is _Element:
+                grandchild.obj.P = element.obj
+                grandchild.parent = element
             adopted.append(grandchild)
         return adopted
 
@@ -316,20 +351,23 @@ def rebuild_parent_tree(tree, elements):
     """Map each marked content and annotation back to the element that now holds it."""
     marks = {}          # page objgen -> {mcid: element}
     annotations = {}    # struct parent key -> element
-    for element, _, _, kids in elements:
+    for element in elements:
         if element is tree.document:
             continue
-        page = element.get('/Pg')
-        for kid in kids:
-            if isinstance(kid, int):
-                if page is not None:
-                    marks.setdefault(page.objgen, {})[int(kid)] = element
-            elif isinstance(kid, Dictionary):
+        obj = element.obj
+        page = element.page
+        on_page = marks.setdefault(page.objgen, {}) if page is not None else None
+        for kid in element.kids:
+            kid_type = type(kid)
+            if kid_type is int:
+                if on_page is not None:
+                    on_page[kid] = obj
+            elif kid_type is not _Element and isinstance(kid, Dictionary):
                 kid_type = kid.get('/Type')
                 if kid_type == '/MCR':
-                    marks.setdefault(kid.Pg.objgen, {})[int(kid.MCID)] = element
+                    marks.setdefault(kid.Pg.objgen, {})[int(kid.MCID)] = obj
                 elif kid_type == '/OBJR' and '/StructParent' in kid.Obj:
-                    annotations[int(kid.Obj.StructParent)] = element
+                    annotations[int(kid.Obj.StructParent)] = obj
     # Built as a Python list and converted once: growing a pikepdf Array item by item
     # took most of the repair's time.
     nums = []
@@ -346,7 +384,7 @@ def rebuild_parent_tree(tree, elements):
 
 
 def rebuild_id_tree(tree, elements):
-    ids = {str(element.ID): element for element, _, _, _ in elements if '/ID' in element}
+    ids = {str(element.obj.ID): element.obj for element in elements if '/ID' in element.obj}
     if ids:
         names = Array()
         for key in sorted(ids):
