@@ -135,6 +135,11 @@ class Typesetter:
         result = []
         previous = ''
         for text, piece in zip(texts, pieces):
+            if not piece.editable or self.replaced.isdisjoint(text):
+                # Most texts have no quote: kept whole, rather than rebuilt char by char.
+                result.append(text)
+                previous = text[-1] if text else previous
+                continue
             out = []
             for index, char in enumerate(text):
                 if piece.editable and char in self.replaced:
