@@ -216,7 +216,8 @@ class _Footnotes:
                 span.kind = 'Note'
                 parent = link.parent
                 siblings = list(parent.kids)
-                siblings.insert(siblings.index(link) + 1, span)
+                index = next(i for i, kid in enumerate(siblings) if kid is link)
+                siblings.insert(index + 1, span)
                 parent.set_kids(siblings)
                 span.obj.P = parent.obj
                 span.parent = parent
