@@ -192,7 +192,7 @@ def _serve(connection, project, request, image_folder):
         reason = f'{type(error).__name__}: {error}'
 
         def build(job, request):
-                return Result(job.path, job.language, job.edition, job.fmt, 'failed',
+            return Result(job.path, job.language, job.edition, job.fmt, 'failed',
                           str(PublishError(f'the build process could not start ({reason})',
                                            job.path, hint='rebuild with --jobs 1 to see where')))
     while True:

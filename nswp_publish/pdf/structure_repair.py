@@ -95,6 +95,9 @@ class _Element:
         self.changed = self.changed or not unchanged
         self.kids = kids
 
+    def remove(self, kid):
+        self.set_kids([other for other in self.kids if other is not kid])
+
 
 _UNREAD = object()
 
@@ -151,10 +154,6 @@ class _StructTree:
             if element.changed:
                 element.obj.K = Array([kid.obj if type(kid) is _Element else kid
                                        for kid in element.kids])
-
-    @staticmethod
-    def remove(element, parent):
-        parent.set_kids([kid for kid in parent.kids if kid is not element])
 
 
 def _same(a, b):
@@ -221,7 +220,7 @@ class _Footnotes:
                 parent.set_kids(siblings)
                 span.obj.P = parent.obj
                 span.parent = parent
-            tree.remove(area, tree.document)
+            tree.document.remove(area)
 
 
 def scope_headers(elements):
@@ -257,7 +256,7 @@ class _Decorations:
             if page is None or not marks or element.element_kids():
                 continue
             if self.mark_as_artifact(pikepdf.Page(page), set(marks)):
-                self.tree.remove(element, element.parent)
+                element.parent.remove(element)
 
     def mark_as_artifact(self, page, mcids):
         """Turn the marked content `mcids` of a page's content into Artifact sections."""
